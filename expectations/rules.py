@@ -1,0 +1,89 @@
+"""The rules every contract table shares, as Great Expectations 1.x expectations.
+
+Each expectation carries `meta.rule` (the rule's name in the quarantine) and `meta.column` (the
+contract column it guards), so a failing row is reported with both. The rules come from the
+column catalogue, so a column's rules are written once, there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import great_expectations.expectations as gxe
+import pandas as pd
+from great_expectations.expectations.expectation import Expectation
+from sideline.flows.parse import PARSED_KINDS, ok, raw
+from sideline.flows.read import FILE_COL
+
+from sideline.catalogue import Table
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules need to know beyond the rows: the team's today and now, and what the database
+    already holds (injury keys that imaging rows may refer to)."""
+
+    today: date
+    now: datetime
+    injury_keys: frozenset[str] = field(default_factory=frozenset)
+
+
+def meta(rule: str, column: str, other: str | None = None) -> dict[str, str]:
+    m = {"rule": rule, "column": column}
+    if other:
+        m["other_column"] = other
+    return m
+
+
+def column_rules(table: Table, ctx: Context) -> list[Expectation]:
+    rules: list[Expectation] = []
+    for c in table.columns:
+        if c.required:
+            rules.append(
+                gxe.ExpectColumnValuesToNotBeNull(column=raw(c.name), meta=meta("required", c.name))
+            )
+        if c.kind in PARSED_KINDS:
+            rules.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=ok(c.name), value_set=[True], meta=meta(f"type_{c.kind}", c.name)
+                )
+            )
+        if c.kind == "enum":
+            rules.append(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column=c.name, value_set=list(c.allowed), meta=meta("enum", c.name)
+                )
+            )
+        if c.minimum is not None or c.maximum is not None:
+            rules.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=c.name,
+                    min_value=c.minimum,
+                    max_value=c.maximum,
+                    meta=meta("range", c.name),
+                )
+            )
+        if c.kind in ("date", "timestamp"):
+            latest = pd.Timestamp(ctx.today) if c.kind == "date" else pd.Timestamp(ctx.now)
+            rules.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=c.name, max_value=latest, meta=meta("not_future", c.name)
+                )
+            )
+    for order in table.orders:
+        rules.append(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=order.later,
+                column_B=order.earlier,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+                meta=meta("order", order.later, order.earlier),
+            )
+        )
+    rules.append(
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=[FILE_COL, *table.key], meta=meta("unique_key", "+".join(table.key))
+        )
+    )
+    return rules

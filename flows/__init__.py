@@ -1,0 +1,1 @@
+"""The nightly flow and its stages: discover, read, parse, validate, load, publish."""

@@ -1,0 +1,171 @@
+"""Parse stage: turn staged text into typed columns by the catalogue, vectorised per column.
+
+Parsing never decides validity on its own: for each typed column it records whether the text
+parsed (`ok__<column>`), and the expectation suites turn that into a row verdict. Raw text is
+kept beside the value (`raw__<column>`) so a quarantined cell is stored exactly as it came.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from sideline.catalogue import UNKNOWN, Column, Table
+
+from .read import EXTRA_COL, FILE_COL, ROW_COL
+
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
+PARSED_KINDS = frozenset({"date", "time", "timestamp", "integer", "number", "boolean"})
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+TIMESTAMP_OFFSET = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
+)
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def raw(column: str) -> str:
+    return f"raw__{column}"
+
+
+def ok(column: str) -> str:
+    return f"ok__{column}"
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """What one file's text says about how to read it."""
+
+    day_first: bool
+    decimal_comma: bool
+
+
+def detect_format(frame: pd.DataFrame, table: Table, delimiter: str | None) -> FileFormat:
+    """DD/MM/YYYY is accepted only when the file's own dates show it (a day above 12 in the
+    first place and none in the second); otherwise a slash date is ambiguous and fails."""
+    first_over_12 = second_over_12 = False
+    for col in (c.name for c in table.columns if c.kind == "date"):
+        parts = frame[col].dropna().astype(str).str.extract(SLASH_DATE).dropna()
+        if parts.empty:
+            continue
+        first_over_12 |= bool((parts[0].astype(int) > 12).any())
+        second_over_12 |= bool((parts[1].astype(int) > 12).any())
+    return FileFormat(
+        day_first=first_over_12 and not second_over_12, decimal_comma=delimiter == ";"
+    )
+
+
+def parse_frame(staged: pd.DataFrame, table: Table, fmt: FileFormat, tz: ZoneInfo) -> pd.DataFrame:
+    """Typed frame: meta columns, then per column the value, its raw text and (typed kinds)
+    whether it parsed. Missing text is missing, never zero."""
+    out: dict[str, object] = {
+        FILE_COL: staged[FILE_COL],
+        ROW_COL: staged[ROW_COL],
+        EXTRA_COL: staged[EXTRA_COL],
+    }
+    for column in table.columns:
+        text = staged[column.name]
+        value = _parse(column, text, fmt, tz)
+        out[column.name] = value
+        out[raw(column.name)] = text
+        if column.kind in PARSED_KINDS:
+            out[ok(column.name)] = text.isna() | value.notna() | _is_unknown(column, text)
+    frame = pd.DataFrame(out, index=staged.index)
+    if table.name == "injuries":
+        frame["incident_at"] = incident_at(frame["injury_date"], frame["injury_time"])
+    return frame
+
+
+def incident_at(day: pd.Series, clock: pd.Series) -> pd.Series:
+    """Incident date and time; a missing time is read as the start of the day, the earliest the
+    incident can have been, so a treatment time on that day never fails the order rule."""
+    seconds = clock.map(lambda t: t.hour * 3600 + t.minute * 60 + t.second, na_action="ignore")
+    return day + pd.to_timedelta(seconds.astype("float64").fillna(0), unit="s")
+
+
+def _is_unknown(column: Column, text: pd.Series) -> pd.Series:
+    if column.kind != "boolean":
+        return pd.Series(False, index=text.index)
+    return text.str.lower().eq(UNKNOWN).fillna(False)
+
+
+def _parse(column: Column, text: pd.Series, fmt: FileFormat, tz: ZoneInfo) -> pd.Series:
+    kind = column.kind
+    if kind == "text":
+        return text
+    if kind == "enum":
+        return _enum(column, text)
+    if kind == "date":
+        return _date(text, fmt)
+    if kind == "time":
+        return _time(text)
+    if kind == "timestamp":
+        return _timestamp(text, tz)
+    if kind in ("integer", "number"):
+        return _number(text, fmt, integer=kind == "integer")
+    if kind == "boolean":
+        lowered = text.str.lower()
+        result = pd.Series(pd.NA, index=text.index, dtype="boolean")
+        result[lowered.isin(TRUE_WORDS).fillna(False)] = True
+        result[lowered.isin(FALSE_WORDS).fillna(False)] = False
+        return result
+    raise ValueError(f"no parser for column kind {kind!r}")
+
+
+def _enum(column: Column, text: pd.Series) -> pd.Series:
+    value = text.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    if column.letters:
+        letters = text.str.strip().map(column.letters, na_action="ignore")
+        value = letters.where(letters.notna(), value)
+    return value.astype(object).where(text.notna(), None)
+
+
+def _date(text: pd.Series, fmt: FileFormat) -> pd.Series:
+    iso = text.where(text.str.match(ISO_DATE).fillna(False))
+    result = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    if fmt.day_first:
+        slash = text.where(text.str.match(SLASH_DATE).fillna(False))
+        dayfirst = pd.to_datetime(slash, format="%d/%m/%Y", errors="coerce")
+        result = result.fillna(dayfirst)
+    return result.astype("datetime64[us]")
+
+
+def _time(text: pd.Series) -> pd.Series:
+    valid = text.where(text.str.match(TIME).fillna(False))
+    padded = valid.where(valid.str.count(":") == 2, valid + ":00")
+    parsed = pd.to_datetime("2000-01-01 " + padded, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    return parsed.dt.time.astype(object).where(parsed.notna(), None)
+
+
+def _timestamp(text: pd.Series, tz: ZoneInfo) -> pd.Series:
+    naive = text.where(text.str.match(TIMESTAMP).fillna(False))
+    result = pd.to_datetime(naive, format="ISO8601", errors="coerce").astype("datetime64[us]")
+    zoned = text.where(text.str.match(TIMESTAMP_OFFSET).fillna(False))
+    if zoned.notna().any():
+        # a stamp with an offset is converted to the team's local wall-clock time
+        local = pd.to_datetime(zoned, format="ISO8601", utc=True, errors="coerce")
+        local = local.dt.tz_convert(tz).dt.tz_localize(None).astype("datetime64[us]")
+        result = result.fillna(local)
+    return result
+
+
+def _number(text: pd.Series, fmt: FileFormat, *, integer: bool) -> pd.Series:
+    cleaned = text
+    if fmt.decimal_comma:
+        # only in semicolon files, where a comma cannot be a thousands separator of the format
+        cleaned = cleaned.str.replace(",", ".", regex=False)
+    valid = cleaned.where(cleaned.str.match(NUMBER).fillna(False))
+    numbers = pd.to_numeric(valid, errors="coerce").astype("float64")
+    numbers = numbers.where(np.isfinite(numbers))
+    if integer:
+        numbers = numbers.where(numbers == np.floor(numbers))
+        return numbers.astype("Int64")
+    return numbers

@@ -1,0 +1,59 @@
+"""Publish stage: the analyst database, rebuilt whole and swapped in atomically.
+
+The snapshot is written to a temporary file beside the live one and renamed over it, so a
+reader that has the old file open keeps reading the old run, a new reader gets the new run, and
+nobody ever sees half of one. Analysts never open the pipeline database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+from sideline.db import sql
+from sideline.settings import Settings
+
+PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+def snapshot_statements() -> list[tuple[str, str]]:
+    folder = files("sideline.sql").joinpath("analyst")
+    return sorted(
+        (entry.name, entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
+    target = settings.analyst_database
+    temporary = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    values: dict[str, object] = {
+        "season_start_month": settings.season_start_month,
+        "day_count": settings.day_count,
+    }
+    con.execute(sql("publish/attach"), [str(temporary)])
+    try:
+        for _name, statement in snapshot_statements():
+            wanted = {p: values[p] for p in PARAMETER.findall(statement)}
+            con.execute(statement, wanted)
+    finally:
+        con.execute(sql("publish/detach"))
+    _fsync(temporary)
+    os.replace(temporary, target)
+    _fsync(target.parent)
+    return target
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,209 @@
+"""The column catalogue of CONTRACT.md section 1, written once.
+
+It feeds the reader (header matching, table detection, parsing), the expectation suites, the
+generator and the database schema checks. Change the contract here and everywhere follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "date", "time", "timestamp", "integer", "number", "boolean", "enum"]
+
+UNKNOWN = "unknown"
+
+ACTIVITY = ("match", "training", "other")
+SIDE = ("left", "right", "bilateral", "central", "na")
+MECHANISM = ("direct_contact", "indirect_contact", "non_contact")
+CONTUSION_GRADE = ("mild", "moderate", "severe")
+MODALITY = ("ultrasound", "xray", "mri", "ct")
+ECHOGENICITY = ("hypoechoic", "anechoic", "isoechoic", "hyperechoic", "mixed")
+CALCIFICATION = ("none", "peripheral", "central", "diffuse")
+LESION_LAYER = ("subcutaneous", "intramuscular", "deep_muscle", "periosteal")
+
+# IOC 2020 body areas (Bahr et al. 2020, Table 4) with their OSIICS region letters, which the
+# contract accepts in place of the name.
+BODY_REGION_LETTERS: dict[str, str] = {
+    "H": "head",
+    "N": "neck",
+    "S": "shoulder",
+    "U": "upper_arm",
+    "E": "elbow",
+    "R": "forearm",
+    "W": "wrist",
+    "P": "hand",
+    "C": "chest",
+    "D": "thoracic_spine",
+    "L": "lumbosacral",
+    "O": "abdomen",
+    "G": "hip_groin",
+    "T": "thigh",
+    "K": "knee",
+    "Q": "lower_leg",
+    "A": "ankle",
+    "F": "foot",
+    "Z": "region_unspecified",
+    "X": "multiple_regions",
+}
+BODY_REGION = tuple(BODY_REGION_LETTERS.values())
+
+# IOC 2020 tissue and pathology types (Bahr et al. 2020, Table 5).
+TISSUE = (
+    "muscle_injury",
+    "muscle_contusion",
+    "muscle_compartment_syndrome",
+    "tendinopathy",
+    "tendon_rupture",
+    "brain_spinal_cord",
+    "nerve",
+    "fracture",
+    "bone_stress_injury",
+    "bone_contusion",
+    "avascular_necrosis",
+    "physis",
+    "cartilage",
+    "arthritis",
+    "synovitis_capsulitis",
+    "bursitis",
+    "ligament",
+    "chronic_instability",
+    "superficial_contusion",
+    "laceration",
+    "abrasion",
+    "vessels",
+    "stump",
+    "internal_organs",
+    "non_specific",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False
+    values: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    letters: dict[str, str] | None = None
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """Enum values a cell may hold after normalisation; every enum accepts `unknown`."""
+        return (*self.values, UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Order:
+    """`later` must not come before `earlier` in the same row (both present)."""
+
+    later: str
+    earlier: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    orders: tuple[Order, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def _text(name: str, required: bool = False) -> Column:
+    return Column(name, "text", required)
+
+
+def _enum(name: str, values: tuple[str, ...], required: bool = False) -> Column:
+    return Column(name, "enum", required, values)
+
+
+INJURIES = Table(
+    name="injuries",
+    columns=(
+        _text("record_id", True),
+        _text("team_id", True),
+        _text("athlete_id", True),
+        _text("athlete_name"),
+        Column("injury_date", "date", True),
+        Column("injury_time", "time"),
+        _enum("activity", ACTIVITY, True),
+        _text("sport"),
+        Column("body_region", "enum", True, BODY_REGION, letters=BODY_REGION_LETTERS),
+        _enum("side", SIDE),
+        _enum("tissue", TISSUE, True),
+        _text("osiics_code"),
+        _enum("mechanism", MECHANISM, True),
+        _text("contact_source"),
+        Column("time_loss_start", "date"),
+        Column("return_date", "date"),
+        Column("first_treatment_at", "timestamp"),
+        Column("knee_flexion_deg", "integer", minimum=0, maximum=160),
+        _enum("contusion_grade", CONTUSION_GRADE),
+        Column("knee_effusion", "boolean"),
+        _text("notes"),
+    ),
+    key=("team_id", "record_id"),
+    orders=(
+        Order("time_loss_start", "injury_date"),
+        Order("return_date", "injury_date"),
+        Order("return_date", "time_loss_start"),
+        Order("first_treatment_at", "incident_at"),
+    ),
+)
+
+EXPOSURES = Table(
+    name="exposures",
+    columns=(
+        _text("team_id", True),
+        _text("athlete_id", True),
+        Column("date", "date", True),
+        _enum("activity", ACTIVITY, True),
+        Column("minutes", "number", True, minimum=0, maximum=1440),
+    ),
+    # No record id in the contract: one athlete's session of one activity on one day is the key,
+    # so a re-sent export corrects the minutes instead of counting them twice.
+    key=("team_id", "athlete_id", "date", "activity"),
+)
+
+IMAGING = Table(
+    name="imaging",
+    columns=(
+        _text("record_id", True),
+        _text("team_id", True),
+        _text("athlete_id", True),
+        _text("injury_record_id"),
+        Column("exam_date", "date", True),
+        _enum("modality", MODALITY, True),
+        _enum("echogenicity", ECHOGENICITY),
+        _enum("calcification", CALCIFICATION),
+        _enum("lesion_layer", LESION_LAYER),
+        Column("lesion_size_mm", "number", minimum=0, maximum=1000),
+        _text("impression"),
+    ),
+    key=("team_id", "record_id"),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (INJURIES, EXPOSURES, IMAGING)}
+
+# Health data: kept in the pipeline database for the medical pages, never in analyst relations.
+NAME_COLUMNS = ("athlete_name",)
+
+
+def normalise_header(name: str) -> str:
+    """CONTRACT 1: case-insensitive after trimming; spaces and dashes count as underscores."""
+    return name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")

@@ -1,0 +1,51 @@
+"""`sideline check`: the read and validate stages over files, writing nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+from sideline.db import connect_read_only, migrate
+from sideline.flows.read import Failure, read_file
+from sideline.flows.validate import validate_files
+from sideline.settings import Settings
+
+
+def _reference_database(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The pipeline database read-only, so imaging rows can name injuries already loaded; an
+    empty schema when there is none yet or a run holds it."""
+    if settings.database.exists():
+        try:
+            return connect_read_only(settings.database)
+        except duckdb.IOException:
+            print(
+                "sideline check: the database is busy; injuries already loaded are not "
+                "known to this check",
+                file=sys.stderr,
+            )
+    con = duckdb.connect()
+    migrate(con)
+    return con
+
+
+def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], int]:
+    staged = []
+    failures: list[Failure] = []
+    for path in paths:
+        if not path.is_file():
+            failures.append(Failure(str(path), None, None, "missing_file", None, "no such file"))
+            continue
+        s = read_file(path)
+        if s.file_failure:
+            failures.append(s.file_failure)
+        else:
+            staged.append(s)
+    con = _reference_database(settings)
+    try:
+        validated = validate_files(staged, settings, con, settings.now())
+    finally:
+        con.close()
+    failures += sorted(validated.failures, key=lambda f: (f.file, f.row or 0, f.column or ""))
+    return failures, sum(s.rows_in for s in staged)

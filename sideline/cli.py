@@ -1,0 +1,245 @@
+"""`sideline`: the one entry point (CONTRACT section 3). Thin: parses, calls, prints.
+
+Exit codes scripts can trust: 0 done; 1 `check` found failing rows (or `run --strict` quarantined
+some); 2 the run failed and the database is as it was before it; 3 the database is held by
+another run; 64 bad usage or settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sideline.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from sideline.flows.pipeline import RunSummary
+
+EXIT_OK, EXIT_ROWS_FAILED, EXIT_RUN_FAILED, EXIT_BUSY, EXIT_USAGE = 0, 1, 2, 3, 64
+
+
+class Progress:
+    """Stage lines on stderr with elapsed seconds, so long work shows it is moving."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.started = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(
+                f"[{time.monotonic() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True
+            )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sideline",
+        description="Injury surveillance for sports teams: inbox, validation, DuckDB, dashboards.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo", help="write a synthetic inbox, run the nightly flow once, say where results are"
+    )
+    demo.add_argument("--seed", type=int, default=7, help="seed of the synthetic inbox (default 7)")
+    demo.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    run = sub.add_parser("run", help="run the nightly flow once now over the inbox")
+    run.add_argument(
+        "--strict", action="store_true", help="exit 1 when any row or file was quarantined"
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    check = sub.add_parser("check", help="validate files against the contract without loading them")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    query = sub.add_parser("query", help="read-only SQL against the analyst database")
+    query.add_argument("sql", metavar="SQL")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    generate = sub.add_parser(
+        "generate", help="write synthetic inbox files for demos and benchmarks"
+    )
+    generate.add_argument("directory", type=Path, metavar="DIR")
+    generate.add_argument("--teams", type=int, default=2, help="number of teams (default 2)")
+    generate.add_argument("--athletes", type=int, default=30, help="athletes per team (default 30)")
+    generate.add_argument("--seasons", type=int, default=2, help="seasons per team (default 2)")
+    generate.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    generate.add_argument(
+        "--end",
+        type=date.fromisoformat,
+        default=None,
+        help="last day of the exports, YYYY-MM-DD (default yesterday)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"sideline: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    handler = {
+        "demo": cmd_demo,
+        "run": cmd_run,
+        "check": cmd_check,
+        "query": cmd_query,
+        "generate": cmd_generate,
+    }[args.command]
+    return handler(args, settings)
+
+
+def _yesterday(settings: Settings) -> date:
+    return settings.now().date() - timedelta(days=1)
+
+
+def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.generate import Plan, generate
+
+    for option in ("teams", "athletes", "seasons"):
+        if getattr(args, option) < 1:
+            print(f"sideline generate: --{option} must be at least 1", file=sys.stderr)
+            return EXIT_USAGE
+    plan = Plan(
+        teams=args.teams,
+        athletes=args.athletes,
+        seasons=args.seasons,
+        seed=args.seed,
+        end=args.end or _yesterday(settings),
+        season_start_month=settings.season_start_month,
+    )
+    written = generate(args.directory, plan)
+    print(f"wrote {len(written)} files to {args.directory}")
+    return EXIT_OK
+
+
+def _run_flow(settings: Settings, progress: Progress) -> tuple[int, RunSummary | None]:
+    from sideline import prefect_env
+    from sideline.db import DatabaseBusy
+
+    prefect_env.apply(settings)
+    progress("starting Prefect (temporary local API, offline)")
+    from sideline.flows.nightly import nightly
+
+    try:
+        summary = nightly(settings, progress=progress)
+    except DatabaseBusy as exc:
+        print(f"sideline run: {exc}", file=sys.stderr)
+        return EXIT_BUSY, None
+    except Exception as exc:
+        print(
+            f"sideline run: the run failed, the database is as it was before it: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED, None
+    print_summary(summary)
+    return EXIT_OK, summary
+
+
+def print_summary(summary: RunSummary) -> None:
+    files_rejected = sum(
+        1 for f in summary.files if f.table_name is None and f.status != "duplicate"
+    )
+    print(
+        f"run {summary.run_id}: {len(summary.files)} new file(s), {summary.rows_in} rows in: "
+        f"{summary.rows_loaded} loaded, {summary.rows_quarantined} quarantined; "
+        f"{files_rejected} file(s) quarantined whole"
+    )
+    if summary.files:
+        width = max(len(f.file_name) for f in summary.files)
+        print(f"  {'file':<{width}}  {'table':<9} {'in':>7} {'loaded':>7} {'quar.':>6}  status")
+        for f in summary.files:
+            reason = f" ({f.reason})" if f.reason else ""
+            print(
+                f"  {f.file_name:<{width}}  {f.table_name or '-':<9} {f.rows_in:>7} "
+                f"{f.rows_loaded:>7} {f.rows_quarantined:>6}  {f.status}{reason}"
+            )
+    if summary.analyst_database:
+        print(f"analyst database: {summary.analyst_database.resolve()}")
+    hint = f"select * from quarantine where run_id = '{summary.run_id}'"  # noqa: S608 - printed
+    print(f'quarantine: sideline query "{hint}"')
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    code, summary = _run_flow(settings, Progress(args.quiet))
+    if (
+        args.strict
+        and summary
+        and (summary.rows_quarantined or any(f.status == "quarantined" for f in summary.files))
+    ):
+        return EXIT_ROWS_FAILED
+    return code
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.generate import Plan, generate
+
+    progress = Progress(args.quiet)
+    plan = Plan(
+        teams=3,
+        athletes=32,
+        seasons=3,
+        seed=args.seed,
+        end=_yesterday(settings),
+        season_start_month=settings.season_start_month,
+    )
+    written = generate(settings.inbox, plan)
+    progress(f"demo inbox: {len(written)} files in {settings.inbox.resolve()}")
+    code, _ = _run_flow(settings, progress)
+    return code
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.check import check_files
+
+    failures, rows = check_files(args.files, settings)
+    for f in failures:
+        where = f"{f.file}:{f.row}" if f.row is not None else f.file
+        print(f"{where}: {f.column or '-'}: {f.rule}: {f.message}")
+    bad_rows = len({(f.file, f.row) for f in failures})
+    print(f"checked {len(args.files)} file(s), {rows} rows: {bad_rows} failing", file=sys.stderr)
+    return EXIT_ROWS_FAILED if failures else EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    import duckdb
+
+    path = settings.analyst_database
+    if not path.exists():
+        print(
+            f"sideline query: no analyst database at {path} yet; run `sideline run` first",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    # read-only, and no reaching other files: the pipeline database holds names
+    con = duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
+    try:
+        relation = con.sql(args.sql)
+        frame = relation.df() if relation is not None else None
+    except duckdb.Error as exc:
+        print(f"sideline query: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        con.close()
+    if frame is None:
+        return EXIT_OK
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), indent=1))
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "(no rows)")
+    return EXIT_OK

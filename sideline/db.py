@@ -1,0 +1,88 @@
+"""DuckDB access: the SQL files of `sql/`, the migration runner, and connections.
+
+Every statement comes from a file under `sql/`. Values are always bound as parameters; the only
+text ever substituted is a relation name from the fixed catalogue (`{history}` placeholders).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+from sideline.catalogue import TABLES
+
+MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+IDENTIFIERS = frozenset(
+    {f"{name}_history" for name in TABLES} | {f"{name}_latest" for name in TABLES} | set(TABLES)
+)
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the pipeline database for writing."""
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `sql/<name>.sql`."""
+    return files("sideline.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_for(name: str, **identifiers: str) -> str:
+    """A templated statement with relation names from the fixed list filled in."""
+    for value in identifiers.values():
+        if value not in IDENTIFIERS:
+            raise ValueError(f"{value!r} is not a relation Sideline knows")
+    return sql(name).format(**identifiers)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    folder = files("sideline.sql").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the numbered migrations not yet recorded, each in its own transaction."""
+    con.execute(sql("schema_migrations"))
+    done = {row[0] for row in con.execute(sql("migrations_applied")).fetchall()}
+    applied = []
+    for version, name, text in migrations():
+        if version in done:
+            continue
+        con.begin()
+        try:
+            con.execute(text)
+            con.execute(sql("migration_record"), [version, name])
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        applied.append(name)
+    return applied
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the pipeline database for writing, migrated to the current schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), config={"enable_external_access": True})
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"{path} is held by another Sideline run; wait for it to finish"
+            ) from exc
+        raise
+    migrate(con)
+    return con
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)

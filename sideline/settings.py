@@ -1,0 +1,106 @@
+"""The one settings object, read from `SIDELINE_*` environment variables (CONTRACT section 3)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DayCount = Literal["ioc", "calendar"]
+PREFIX = "SIDELINE_"
+
+
+class SettingsError(ValueError):
+    """A `SIDELINE_*` variable holds a value Sideline cannot use."""
+
+
+def _machine_timezone() -> str:
+    tz = os.environ.get("TZ")
+    if tz:
+        return tz
+    try:
+        link = Path("/etc/localtime").resolve()
+        parts = link.parts
+        if "zoneinfo" in parts:
+            return "/".join(parts[parts.index("zoneinfo") + 1 :])
+    except OSError:
+        pass
+    return "UTC"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = Path("sideline-home")
+    timezone: str = field(default_factory=_machine_timezone)
+    schedule: str = "0 2 * * *"
+    season_start_month: int = 7
+    day_count: DayCount = "ioc"
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"SIDELINE_TIMEZONE: unknown time zone {self.timezone!r}") from exc
+        if not 1 <= self.season_start_month <= 12:
+            raise SettingsError("SIDELINE_SEASON_START_MONTH must be a month number 1-12")
+        if self.day_count not in ("ioc", "calendar"):
+            raise SettingsError("SIDELINE_DAY_COUNT must be 'ioc' or 'calendar'")
+        if len(self.schedule.split()) != 5:
+            raise SettingsError("SIDELINE_SCHEDULE must be a five-field cron expression")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def database(self) -> Path:
+        """The pipeline's own database: history, names, quarantine. Never opened by analysts."""
+        return self.home / "sideline.duckdb"
+
+    @property
+    def analyst_database(self) -> Path:
+        """The analyst snapshot: replaced whole, atomically, at the end of every run."""
+        return self.home / "analyst.duckdb"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def site(self) -> Path:
+        return self.home / "site"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+    def now(self) -> datetime:
+        """The team's local wall-clock time, without a zone (the inbox's times are local)."""
+        return datetime.now(self.tz).replace(tzinfo=None)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        kwargs: dict[str, object] = {}
+        if v := env.get(PREFIX + "HOME"):
+            kwargs["home"] = Path(v)
+        if v := env.get(PREFIX + "TIMEZONE"):
+            kwargs["timezone"] = v
+        if v := env.get(PREFIX + "SCHEDULE"):
+            kwargs["schedule"] = v
+        if v := env.get(PREFIX + "SEASON_START_MONTH"):
+            try:
+                kwargs["season_start_month"] = int(v)
+            except ValueError as exc:
+                raise SettingsError("SIDELINE_SEASON_START_MONTH must be a whole number") from exc
+        if v := env.get(PREFIX + "DAY_COUNT"):
+            kwargs["day_count"] = v.strip().lower()
+        return cls(**kwargs)  # type: ignore[arg-type]

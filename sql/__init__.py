@@ -1,0 +1,1 @@
+"""Every SQL statement Sideline runs, one relation or statement per file."""

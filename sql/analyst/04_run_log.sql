@@ -1,0 +1,2 @@
+create table snap.run_log as
+select * from run_log order by started_at

@@ -1,0 +1,1 @@
+insert into file_ledger by name select * from incoming

@@ -1,0 +1,1 @@
+insert into run_log by name select * from incoming

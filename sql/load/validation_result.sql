@@ -1,0 +1,1 @@
+insert into validation_result by name select * from incoming

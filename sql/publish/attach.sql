@@ -1,0 +1,1 @@
+attach ? as snap
