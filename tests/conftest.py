@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from sideline.flows import pipeline
+
 from sideline.settings import Settings
 
 SCENARIOS = Path(__file__).parent / "scenarios"

@@ -7,8 +7,8 @@ from datetime import date
 
 import duckdb
 import pytest
-
 from sideline.flows import load, pipeline
+
 from sideline.generate import Plan, generate
 
 from .conftest import TODAY, dump, rows

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sideline.flows.read import detect_table, read_file
 
 from sideline.catalogue import EXPOSURES
-from sideline.flows.read import detect_table, read_file
 
 HEADER = ",".join(EXPOSURES.column_names)
 
@@ -64,7 +64,10 @@ def test_utf8_bom_semicolons_and_windows_1252(tmp_path):
     )
     staged = read_file(bom)
     assert staged.delimiter == ";" and staged.frame.loc[0, "team_id"] == "eagles"
-    text = "record_id,team_id,athlete_id,athlete_name,injury_date,activity,body_region,tissue,mechanism\nR1,t,A1,Raúl Peña,2026-01-02,match,thigh,muscle_contusion,direct_contact\n"
+    text = (
+        "record_id,team_id,athlete_id,athlete_name,injury_date,activity,body_region,tissue,"
+        "mechanism\nR1,t,A1,Raúl Peña,2026-01-02,match,thigh,muscle_contusion,direct_contact\n"
+    )
     cp = write(tmp_path, "b.csv", text.encode("cp1252"))
     assert read_file(cp).frame.loc[0, "athlete_name"] == "Raúl Peña"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from sideline.db import migrate, sql
 from sideline.flows.read import read_file
 from sideline.flows.validate import validate_files
+
+from sideline.db import migrate, sql
 from sideline.settings import Settings
 
 from .conftest import TODAY
