@@ -7,7 +7,7 @@ quarantine; every file goes to the ledger; the run gets its run_log row; all or 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -161,11 +161,17 @@ def write_run(
     ledger: list[LedgerEntry],
     results: list[dict[str, object]],
     run: RunRecord,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
     """Everything a run writes, in one transaction."""
     con.begin()
     try:
-        versions = {name: upsert(con, name, staged[name]) for name in TABLES if name in staged}
+        versions = {}
+        for name in TABLES:
+            if name in staged:
+                progress(f"load: writing {name} ({len(staged[name])} rows)")
+                versions[name] = upsert(con, name, staged[name])
+        progress("load: writing quarantine, ledger, results and run log")
         insert(con, "load/quarantine", quarantine)
         insert(con, "load/file_ledger", pd.DataFrame([asdict(e) for e in ledger]))
         insert(con, "load/validation_result", pd.DataFrame(results))

@@ -26,5 +26,7 @@ def as_task(fn: F) -> F:
 
 
 @flow(name="nightly", log_prints=True, persist_result=False)
-def nightly(settings: Settings, progress: pipeline.Progress = print) -> pipeline.RunSummary:
+def nightly(settings: Settings, progress: pipeline.Progress | None = None) -> pipeline.RunSummary:
+    if progress is None:
+        return pipeline.run(settings, as_step=as_task)
     return pipeline.run(settings, progress=progress, as_step=as_task)

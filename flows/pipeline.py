@@ -143,6 +143,7 @@ def load_run(
     validated: Validated,
     run_id: str,
     started_at: datetime,
+    progress: Progress = _quiet,
 ) -> RunSummary:
     now = datetime.now(UTC)
     failures = validated.failures + [s.file_failure for s in staged if s.file_failure]
@@ -177,6 +178,7 @@ def load_run(
         ledger=ledger,
         results=results,
         run=record,
+        progress=progress,
     )
     return summary
 
@@ -241,7 +243,9 @@ def run(
         progress("validate")
         validated = as_step(validate_files)(staged, settings, con, local_now)
         progress("load")
-        summary = as_step(load_run)(con, settings, files, staged, validated, run_id, started_at)
+        summary = as_step(load_run)(
+            con, settings, files, staged, validated, run_id, started_at, progress
+        )
         progress("publish")
         summary.analyst_database = as_step(publish_snapshot)(con, settings)
         return summary

@@ -33,9 +33,9 @@ class Progress:
 
     def __call__(self, message: str) -> None:
         if not self.quiet:
-            print(
-                f"[{time.monotonic() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True
-            )
+            # written, not print()ed: Prefect's log_prints would turn a print into a log record
+            sys.stderr.write(f"[{time.monotonic() - self.started:6.1f}s] {message}\n")
+            sys.stderr.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,16 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress lines")
 
     check = sub.add_parser("check", help="validate files against the contract without loading them")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="inbox files to check")
 
     query = sub.add_parser("query", help="read-only SQL against the analyst database")
-    query.add_argument("sql", metavar="SQL")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("sql", metavar="SQL", help="one SQL statement, run read-only")
+    query.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output (default table)"
+    )
 
     generate = sub.add_parser(
         "generate", help="write synthetic inbox files for demos and benchmarks"
     )
-    generate.add_argument("directory", type=Path, metavar="DIR")
+    generate.add_argument("directory", type=Path, metavar="DIR", help="folder to write into")
     generate.add_argument("--teams", type=int, default=2, help="number of teams (default 2)")
     generate.add_argument("--athletes", type=int, default=30, help="athletes per team (default 30)")
     generate.add_argument("--seasons", type=int, default=2, help="seasons per team (default 2)")
@@ -205,8 +207,13 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     for f in failures:
         where = f"{f.file}:{f.row}" if f.row is not None else f.file
         print(f"{where}: {f.column or '-'}: {f.rule}: {f.message}")
-    bad_rows = len({(f.file, f.row) for f in failures})
-    print(f"checked {len(args.files)} file(s), {rows} rows: {bad_rows} failing", file=sys.stderr)
+    bad_rows = len({(f.file, f.row) for f in failures if f.row is not None})
+    bad_files = len({f.file for f in failures if f.row is None})
+    print(
+        f"checked {len(args.files)} file(s), {rows} rows: {bad_rows} failing rows, "
+        f"{bad_files} file(s) rejected whole",
+        file=sys.stderr,
+    )
     return EXIT_ROWS_FAILED if failures else EXIT_OK
 
 
