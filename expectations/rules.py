@@ -58,7 +58,7 @@ def column_rules(table: Table, ctx: Context) -> list[Expectation]:
         if c.minimum is not None or c.maximum is not None:
             rules.append(
                 gxe.ExpectColumnValuesToBeBetween(
-                    column=c.name,
+                    column=c.range_of or c.name,
                     min_value=c.minimum,
                     max_value=c.maximum,
                     meta=meta("range", c.name),

@@ -23,6 +23,8 @@ from great_expectations.data_context.types.base import (
 from sideline.flows.parse import SLASH_DATE, raw
 from sideline.flows.read import EXTRA_COL, FILE_COL, ROW_COL, Failure
 
+from sideline.catalogue import TABLES
+
 from . import exposures, imaging, injuries
 from .rules import Context
 
@@ -124,6 +126,17 @@ def validate(table: str, frame: pd.DataFrame, ctx: Context) -> Verdict:
     return verdict
 
 
+def _bounds(column: str) -> tuple[float, float]:
+    for table in TABLES.values():
+        if column in table.column_names:
+            c = table.column(column)
+            return (
+                c.minimum if c.minimum is not None else float("-inf"),
+                c.maximum if c.maximum is not None else float("inf"),
+            )
+    raise KeyError(column)
+
+
 def _record(frame: pd.DataFrame, i: int) -> dict[str, str | None]:
     """The row as it was read: every contract cell's raw text and the extra columns."""
     record: dict[str, str | None] = {
@@ -162,7 +175,9 @@ def _describe(
     if rule == "enum":
         return value, f"{value!r} is not an allowed value of {column}"
     if rule == "range":
-        return value, f"{value} is outside the allowed range of {column}"
+        low, high = _bounds(column)
+        per_day = " per day of its period" if _cell(frame, i, "period_end") else ""
+        return value, f"{column} {value} is outside {low:g}-{high:g}{per_day}"
     if rule == "not_future":
         return value, f"{column} {value} is in the future (today is {ctx.today.isoformat()})"
     if rule == "order":

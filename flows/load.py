@@ -161,9 +161,11 @@ def write_run(
     ledger: list[LedgerEntry],
     results: list[dict[str, object]],
     run: RunRecord,
+    derive: Callable[[duckdb.DuckDBPyConnection], object] = lambda _: None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
-    """Everything a run writes, in one transaction."""
+    """Everything a run writes, in one transaction: rows, quarantine, ledger, results, the run
+    log, and (`derive`) the models built from them."""
     con.begin()
     try:
         versions = {}
@@ -176,6 +178,8 @@ def write_run(
         insert(con, "load/file_ledger", pd.DataFrame([asdict(e) for e in ledger]))
         insert(con, "load/validation_result", pd.DataFrame(results))
         insert(con, "load/run_log", pd.DataFrame([asdict(run)]))
+        progress("model: classification, time loss and rates")
+        derive(con)
         con.commit()
     except BaseException:
         con.rollback()

@@ -81,7 +81,17 @@ def parse_frame(staged: pd.DataFrame, table: Table, fmt: FileFormat, tz: ZoneInf
     frame = pd.DataFrame(out, index=staged.index)
     if table.name == "injuries":
         frame["incident_at"] = incident_at(frame["injury_date"], frame["injury_time"])
+    if table.name == "exposures":
+        frame["minutes_per_day"] = minutes_per_day(
+            frame["minutes"], frame["date"], frame["period_end"]
+        )
     return frame
+
+
+def minutes_per_day(minutes: pd.Series, first: pd.Series, last: pd.Series) -> pd.Series:
+    """A session row is one day; a period row spreads its minutes over its days."""
+    days = (last - first).dt.days.astype("float64") + 1
+    return minutes / days.where(last.notna() & (days >= 1), 1.0)
 
 
 def incident_at(day: pd.Series, clock: pd.Series) -> pd.Series:

@@ -12,7 +12,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from sideline.settings import Settings
 
 from .discover import InboxFile, discover
 from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, write_run
+from .model import build_models, model_parameters
 from .publish import publish_snapshot
 from .read import Failure, Staged, read_file
 from .validate import Validated, validate_files
@@ -143,6 +144,7 @@ def load_run(
     validated: Validated,
     run_id: str,
     started_at: datetime,
+    as_of: date,
     progress: Progress = _quiet,
 ) -> RunSummary:
     now = datetime.now(UTC)
@@ -178,6 +180,7 @@ def load_run(
         ledger=ledger,
         results=results,
         run=record,
+        derive=lambda c: build_models(c, model_parameters(settings, as_of)),
         progress=progress,
     )
     return summary
@@ -244,7 +247,7 @@ def run(
         validated = as_step(validate_files)(staged, settings, con, local_now)
         progress("load")
         summary = as_step(load_run)(
-            con, settings, files, staged, validated, run_id, started_at, progress
+            con, settings, files, staged, validated, run_id, started_at, local_now.date(), progress
         )
         progress("publish")
         summary.analyst_database = as_step(publish_snapshot)(con, settings)

@@ -8,25 +8,12 @@ nobody ever sees half of one. Analysts never open the pipeline database.
 from __future__ import annotations
 
 import os
-import re
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 
-from sideline.db import sql
+from sideline.db import execute, sql, statements
 from sideline.settings import Settings
-
-PARAMETER = re.compile(r"\$([a-z_]+)")
-
-
-def snapshot_statements() -> list[tuple[str, str]]:
-    folder = files("sideline.sql").joinpath("analyst")
-    return sorted(
-        (entry.name, entry.read_text(encoding="utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".sql")
-    )
 
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
@@ -40,9 +27,8 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     }
     con.execute(sql("publish/attach"), [str(temporary)])
     try:
-        for _name, statement in snapshot_statements():
-            wanted = {p: values[p] for p in PARAMETER.findall(statement)}
-            con.execute(statement, wanted)
+        for _name, statement in statements("analyst"):
+            execute(con, statement, values)
     finally:
         con.execute(sql("publish/detach"))
     _fsync(temporary)

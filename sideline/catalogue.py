@@ -87,6 +87,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     letters: dict[str, str] | None = None
+    # the range applies to this derived column instead (a period total is judged per day)
+    range_of: str | None = None
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -156,6 +158,9 @@ INJURIES = Table(
         _enum("contusion_grade", CONTUSION_GRADE),
         Column("knee_effusion", "boolean"),
         _text("notes"),
+        # Extension: intermittent time loss (IOC 2020 Table 10) cannot be told by one start and
+        # one return date; when given, the whole days actually missed are the days lost.
+        Column("days_missed", "integer", minimum=0, maximum=3660),
     ),
     key=("team_id", "record_id"),
     orders=(
@@ -173,11 +178,15 @@ EXPOSURES = Table(
         _text("athlete_id", True),
         Column("date", "date", True),
         _enum("activity", ACTIVITY, True),
-        Column("minutes", "number", True, minimum=0, maximum=1440),
+        Column("minutes", "number", True, minimum=0, maximum=1440, range_of="minutes_per_day"),
+        # Extension: a row may total a period (CONTRACT: "or per period"), from `date` to
+        # `period_end` inclusive; its minutes are then limited to 1440 per day of the period.
+        Column("period_end", "date"),
     ),
     # No record id in the contract: one athlete's session of one activity on one day is the key,
     # so a re-sent export corrects the minutes instead of counting them twice.
     key=("team_id", "athlete_id", "date", "activity"),
+    orders=(Order("period_end", "date"),),
 )
 
 IMAGING = Table(

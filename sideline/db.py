@@ -39,6 +39,31 @@ def sql_for(name: str, **identifiers: str) -> str:
     return sql(name).format(**identifiers)
 
 
+PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+def statements(folder: str) -> list[tuple[str, str]]:
+    """The `.sql` files under `sql/<folder>` (one level of subfolders), in path order."""
+    root = files("sideline.sql").joinpath(folder)
+    found: list[tuple[str, str]] = []
+    for entry in root.iterdir():
+        children = entry.iterdir() if entry.is_dir() else [entry]
+        for child in children:
+            if child.name.endswith(".sql"):
+                found.append(
+                    (
+                        f"{entry.name}/{child.name}" if entry.is_dir() else child.name,
+                        child.read_text(encoding="utf-8"),
+                    )
+                )
+    return sorted(found)
+
+
+def execute(con: duckdb.DuckDBPyConnection, statement: str, values: dict[str, object]) -> None:
+    """Run a statement, binding the named parameters (`$name`) it uses from `values`."""
+    con.execute(statement, {name: values[name] for name in set(PARAMETER.findall(statement))})
+
+
 def migrations() -> list[tuple[int, str, str]]:
     folder = files("sideline.sql").joinpath("migrations")
     found = []

@@ -39,6 +39,7 @@ class Settings:
     schedule: str = "0 2 * * *"
     season_start_month: int = 7
     day_count: DayCount = "ioc"
+    open_injury_days: int = 90
 
     def __post_init__(self) -> None:
         try:
@@ -101,6 +102,11 @@ class Settings:
                 kwargs["season_start_month"] = int(v)
             except ValueError as exc:
                 raise SettingsError("SIDELINE_SEASON_START_MONTH must be a whole number") from exc
+        if v := env.get(PREFIX + "OPEN_INJURY_DAYS"):
+            try:
+                kwargs["open_injury_days"] = int(v)
+            except ValueError as exc:
+                raise SettingsError("SIDELINE_OPEN_INJURY_DAYS must be a whole number") from exc
         if v := env.get(PREFIX + "DAY_COUNT"):
             kwargs["day_count"] = v.strip().lower()
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from sideline.flows.read import detect_table, read_file
 
 from sideline.catalogue import EXPOSURES
 
-HEADER = ",".join(EXPOSURES.column_names)
+HEADER = "team_id,athlete_id,date,activity,minutes"
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:

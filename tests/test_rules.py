@@ -100,6 +100,10 @@ CASES = {
             (7, "minutes", "required"),
         },
     ),
+    "exposures_period.csv": (
+        [2, 5],  # a season total over its days; one session at the 1440 bound
+        {(3, "minutes", "range"), (4, "period_end", "order")},
+    ),
     "exposures_decimal_comma.csv": ([2], {(3, "minutes", "type_number")}),
     "imaging_rules.csv": (
         [2],

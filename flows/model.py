@@ -1,0 +1,78 @@
+"""Model stage: the SQL models of `sql/models/`, in layer order, inside the run's transaction.
+
+Reference tables are read from `sql/reference/*.csv`, then staging, intermediate and mart
+relations are rebuilt whole. They depend on the day they are built (open injuries are counted
+to date), so every run rebuilds them, even one with no new files.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from importlib.resources import as_file, files
+
+import duckdb
+
+from sideline.db import execute, statements
+from sideline.settings import Settings
+
+
+def model_parameters(settings: Settings, as_of: date) -> dict[str, object]:
+    return {
+        "as_of": as_of,
+        "day_count": settings.day_count,
+        "season_start_month": settings.season_start_month,
+        "open_injury_days": settings.open_injury_days,
+    }
+
+
+def build_models(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> list[str]:
+    built = []
+    folder = files("sideline.sql").joinpath("reference")
+    with (
+        as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
+        as_file(folder.joinpath("ioc_tissue.csv")) as tissue,
+        as_file(folder.joinpath("osiics_diagnosis.csv")) as diagnosis,
+    ):
+        paths = {
+            "ref_body_region": str(body_region),
+            "ref_tissue": str(tissue),
+            "ref_osiics_diagnosis": str(diagnosis),
+        }
+        for name, statement in in_dependency_order(statements("models")):
+            execute(con, statement, {**values, **paths})
+            built.append(name)
+    return built
+
+
+SOURCE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+CTE = re.compile(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", re.IGNORECASE)
+COMMENT = re.compile(r"--[^\n]*")
+
+
+def sources(text: str) -> set[str]:
+    """Relations a statement reads: names after `from` or `join`, less its own CTEs."""
+    code = COMMENT.sub("", text)
+    return {m.lower() for m in SOURCE.findall(code)} - {m.lower() for m in CTE.findall(code)}
+
+
+def in_dependency_order(models: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each model (file `<layer>/<relation>.sql`) after the models it reads from, as dbt orders
+    by `ref`; among models ready together, path order."""
+    relation = {path: path.rsplit("/", 1)[-1].removesuffix(".sql") for path, _ in models}
+    path_of = {name: path for path, name in relation.items()}
+    needs = {
+        path: {path_of[name] for name in sources(text) if name in path_of} - {path}
+        for path, text in models
+    }
+    text_of = dict(models)
+    ordered: list[tuple[str, str]] = []
+    done: set[str] = set()
+    while len(done) < len(models):
+        ready = sorted(p for p in text_of if p not in done and needs[p] <= done)
+        if not ready:
+            cycle = sorted(set(text_of) - done)
+            raise ValueError(f"models depend on each other in a cycle: {cycle}")
+        ordered.append((ready[0], text_of[ready[0]]))
+        done.add(ready[0])
+    return ordered

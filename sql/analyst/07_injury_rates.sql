@@ -1,0 +1,2 @@
+create table snap.injury_rates as
+select * from injury_rates

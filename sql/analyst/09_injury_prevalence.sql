@@ -1,0 +1,2 @@
+create table snap.injury_prevalence as
+select * from injury_prevalence

@@ -1,0 +1,2 @@
+create table snap.exposure_hours as
+select * from exposure_hours

@@ -1,0 +1,2 @@
+create table snap.data_completeness as
+select * from data_completeness

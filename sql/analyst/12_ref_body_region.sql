@@ -1,0 +1,2 @@
+create table snap.ref_body_region as
+select * from ref_body_region

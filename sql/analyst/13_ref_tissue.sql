@@ -1,0 +1,2 @@
+create table snap.ref_tissue as
+select * from ref_tissue

@@ -1,0 +1,2 @@
+create table snap.ref_osiics_diagnosis as
+select * from ref_osiics_diagnosis

@@ -1,0 +1,12 @@
+-- Exposure hours by team, athlete, season and activity.
+create or replace table exposure_hours as
+select
+    team_id,
+    athlete_id,
+    season,
+    activity,
+    sum(hours) as exposure_hours,
+    count(*) as sessions
+from stg_exposures
+group by all
+order by all

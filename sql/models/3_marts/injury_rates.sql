@@ -1,0 +1,81 @@
+-- Injury rates per team and season, per team overall (season `all`), per season across teams
+-- (team `all`) and overall. Incidence and burden per 1000 h with the Poisson/Wald 95% CI that
+-- injurytools and the NCAA ISP use: rate +/- 1.96 * sqrt(n) / hours * 1000, where n is
+-- injuries (incidence) or days lost (burden). Injuries are events, counted once.
+create or replace table injury_rates as
+with events as (
+    select
+        team_id,
+        season,
+        count(*) as injuries,
+        count(*) filter (where activity = 'match') as match_injuries,
+        count(*) filter (where activity = 'training') as training_injuries,
+        count(*) filter (where is_ongoing) as ongoing_injuries,
+        count(*) filter (where is_reinjury) as reinjuries,
+        sum(days_lost) as days_lost
+    from int_injury_events
+    group by grouping sets ((team_id, season), (team_id), (season), ())
+),
+
+exposure as (
+    select
+        team_id,
+        season,
+        sum(hours) as exposure_hours,
+        sum(hours) filter (where activity = 'match') as match_hours,
+        sum(hours) filter (where activity = 'training') as training_hours
+    from stg_exposures
+    group by grouping sets ((team_id, season), (team_id), (season), ())
+),
+
+joined as (
+    select
+        coalesce(events.team_id, exposure.team_id, 'all') as team_id,
+        coalesce(events.season, exposure.season, 'all') as season,
+        coalesce(events.injuries, 0) as injuries,
+        coalesce(events.match_injuries, 0) as match_injuries,
+        coalesce(events.training_injuries, 0) as training_injuries,
+        coalesce(events.ongoing_injuries, 0) as ongoing_injuries,
+        coalesce(events.reinjuries, 0) as reinjuries,
+        coalesce(events.days_lost, 0) as days_lost,
+        coalesce(exposure.exposure_hours, 0) as exposure_hours,
+        coalesce(exposure.match_hours, 0) as match_hours,
+        coalesce(exposure.training_hours, 0) as training_hours
+    from events
+    full outer join exposure
+        on events.team_id is not distinct from exposure.team_id
+        and events.season is not distinct from exposure.season
+),
+
+final as (
+    select
+        team_id,
+        season,
+        injuries,
+        exposure_hours,
+        injuries / nullif(exposure_hours, 0) * 1000 as incidence_per_1000h,
+        (injuries - 1.96 * sqrt(injuries)) / nullif(exposure_hours, 0) * 1000
+        as incidence_ci_low,
+        (injuries + 1.96 * sqrt(injuries)) / nullif(exposure_hours, 0) * 1000
+        as incidence_ci_high,
+        days_lost,
+        days_lost / nullif(exposure_hours, 0) * 1000 as burden_per_1000h,
+        (days_lost - 1.96 * sqrt(days_lost)) / nullif(exposure_hours, 0) * 1000
+        as burden_ci_low,
+        (days_lost + 1.96 * sqrt(days_lost)) / nullif(exposure_hours, 0) * 1000
+        as burden_ci_high,
+        days_lost / nullif(injuries, 0) as mean_days_lost,
+        match_injuries,
+        match_hours,
+        match_injuries / nullif(match_hours, 0) * 1000 as match_incidence_per_1000h,
+        training_injuries,
+        training_hours,
+        training_injuries / nullif(training_hours, 0) * 1000 as training_incidence_per_1000h,
+        ongoing_injuries,
+        reinjuries,
+        reinjuries / nullif(injuries, 0) as reinjury_share,
+        $day_count as day_count
+    from joined
+)
+
+select * from final order by team_id = 'all', team_id, season = 'all', season

@@ -1,0 +1,73 @@
+-- Injuries (diagnoses) and days lost by body region, tissue, mechanism and activity, per team
+-- and season (and `all`), with incidence and burden per 1000 h of all exposure; for activity,
+-- per 1000 h of that activity's exposure.
+create or replace table injury_rates_by_category as
+with diagnoses as (
+    select
+        injuries.team_id,
+        injuries.season,
+        injuries.days_lost,
+        injuries.body_region,
+        injuries.tissue,
+        injuries.mechanism,
+        injuries.activity
+    from injuries
+),
+
+long as (
+    unpivot diagnoses
+    on body_region, tissue, mechanism, activity
+    into name dimension value category
+),
+
+counted as (
+    select
+        coalesce(team_id, 'all') as team_id,
+        coalesce(season, 'all') as season,
+        dimension,
+        category,
+        count(*) as injuries,
+        sum(days_lost) as days_lost
+    from long
+    group by grouping sets (
+        (team_id, season, dimension, category),
+        (team_id, dimension, category),
+        (season, dimension, category),
+        (dimension, category)
+    )
+),
+
+hours as (
+    select
+        coalesce(team_id, 'all') as team_id,
+        coalesce(season, 'all') as season,
+        coalesce(activity, 'all') as activity,
+        sum(hours) as exposure_hours
+    from stg_exposures
+    group by grouping sets (
+        (team_id, season, activity), (team_id, activity), (season, activity), (activity),
+        (team_id, season), (team_id), (season), ()
+    )
+),
+
+final as (
+    select
+        counted.team_id,
+        counted.season,
+        counted.dimension,
+        counted.category,
+        counted.injuries,
+        counted.days_lost,
+        hours.exposure_hours,
+        counted.injuries / nullif(hours.exposure_hours, 0) * 1000 as incidence_per_1000h,
+        counted.days_lost / nullif(hours.exposure_hours, 0) * 1000 as burden_per_1000h
+    from counted
+    left join hours
+        on counted.team_id = hours.team_id
+        and counted.season = hours.season
+        and hours.activity = case
+            when counted.dimension = 'activity' then counted.category else 'all'
+        end
+)
+
+select * from final order by all

@@ -1,0 +1,137 @@
+"""Rates against published numbers: NCAA football (formula) and injurytools' Liverpool example
+(the real records, loaded through the inbox and computed by the pipeline)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+
+import pytest
+from sideline.flows import pipeline
+
+from sideline.settings import Settings
+
+from .conftest import SHARED_DATA, TODAY, rows
+from .models import build, table
+
+RATE = ("incidence_per_1000h", "incidence_ci_low", "incidence_ci_high")
+
+
+def test_ncaa_football_incidence_and_ci():
+    # 10301 injuries over 993399 athlete-exposures: 10.37 per 1000 (95% CI 10.17-10.57).
+    # One exposure row of 993399 units stands for the athlete-exposures.
+    start = date(2014, 8, 1)
+    injuries = [
+        {
+            "record_id": f"I{i}",
+            "athlete_id": f"A{i % 5000}",
+            "injury_date": start + timedelta(i // 5000),
+            "return_date": start + timedelta(i // 5000 + 2),
+        }
+        for i in range(10301)
+    ]
+    exposures = [{"date": start, "period_end": date(2019, 5, 31), "minutes": 993399 * 60}]
+    con = build(injuries, exposures)
+    got = table(
+        con,
+        f"select injuries, {', '.join(RATE)} from injury_rates "
+        "where team_id = 'all' and season = 'all'",
+    )[0]
+    assert got[0] == 10301
+    assert [round(x, 2) for x in got[1:]] == [10.37, 10.17, 10.57]
+
+
+def liverpool_inbox(settings: Settings) -> None:
+    """injurytools' raw_df_injuries / raw_df_exposures written as inbox files of the contract."""
+    with open(SHARED_DATA / "raw_df_injuries.csv", newline="") as f:
+        injuries = list(csv.DictReader(f))
+    with open(SHARED_DATA / "raw_df_exposures.csv", newline="") as f:
+        exposures = list(csv.DictReader(f))
+    with open(settings.inbox / "injuries_liverpool.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(
+            [
+                "record_id",
+                "team_id",
+                "athlete_id",
+                "injury_date",
+                "return_date",
+                "activity",
+                "body_region",
+                "tissue",
+                "mechanism",
+                "notes",
+                "injury_type",
+                "injury_severity",
+            ]
+        )
+        for i, r in enumerate(injuries, start=1):
+            out.writerow(
+                [
+                    f"LFC-{i}",
+                    "liverpool",
+                    r["player_name"],
+                    r["from"],
+                    r["until"],
+                    "unknown",
+                    "unknown",
+                    "unknown",
+                    "unknown",
+                    r["injury"],
+                    r["injury_type"],
+                    r["injury_severity"],
+                ]
+            )
+    with open(settings.inbox / "exposures_liverpool.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["team_id", "athlete_id", "date", "period_end", "activity", "minutes"])
+        for r in exposures:
+            year = int(r["year"])
+            out.writerow(
+                [
+                    "liverpool",
+                    r["player_name"],
+                    f"{year}-07-01",
+                    f"{year + 1}-06-30",
+                    "match",
+                    r["minutes_played"],
+                ]
+            )
+
+
+@pytest.fixture
+def liverpool(settings, monkeypatch) -> Settings:
+    monkeypatch.setenv("SIDELINE_DAY_COUNT", "calendar")
+    calendar = Settings.from_env()
+    liverpool_inbox(calendar)
+    summary = pipeline.run(calendar, now=TODAY)
+    assert (summary.rows_in, summary.rows_quarantined) == (82 + 42, 0)
+    return calendar
+
+
+def test_injurytools_liverpool_overall(liverpool):
+    got = rows(
+        liverpool.analyst_database,
+        f"""
+        select injuries, days_lost, exposure_hours * 60, {", ".join(RATE)}, burden_per_1000h,
+               burden_ci_low, burden_ci_high, day_count
+        from injury_rates where team_id = 'liverpool' and season = 'all'""",
+    )[0]
+    injuries, days, minutes, inc, inc_lo, inc_hi, burden, bur_lo, bur_hi, day_count = got
+    assert (injuries, days, round(minutes), day_count) == (82, 2049, 74690, "calendar")
+    assert (round(inc, 2), round(burden, 1)) == (65.87, 1646.0)
+    # injurytools reports per 100 player-matches (90 min): 9.88 (7.74-12.02) and
+    # 246.9 (236.21-257.59); per 1000 h that is the same interval scaled by 1000 / 150
+    per_100_matches = [round(x * 150 / 1000, 2) for x in (inc, inc_lo, inc_hi)]
+    assert per_100_matches == [9.88, 7.74, 12.02]
+    assert [round(x * 150 / 1000, 2) for x in (burden, bur_lo, bur_hi)] == [246.9, 236.21, 257.59]
+
+
+def test_injurytools_liverpool_per_season_adds_up(liverpool):
+    seasons = rows(
+        liverpool.analyst_database,
+        "select season, injuries, days_lost from "
+        "injury_rates where team_id = 'liverpool' and season <> 'all' order by 1",
+    )
+    assert [s for s, _, _ in seasons] == ["2017/2018", "2018/2019"]
+    assert sum(n for _, n, _ in seasons) == 82 and sum(d for *_, d in seasons) == 2049
