@@ -14,8 +14,6 @@ from sideline.settings import Settings
 from .conftest import SHARED_DATA, TODAY, rows
 from .models import build, table
 
-RATE = ("incidence_per_1000h", "incidence_ci_low", "incidence_ci_high")
-
 
 def test_ncaa_football_incidence_and_ci():
     # 10301 injuries over 993399 athlete-exposures: 10.37 per 1000 (95% CI 10.17-10.57).
@@ -34,7 +32,8 @@ def test_ncaa_football_incidence_and_ci():
     con = build(injuries, exposures)
     got = table(
         con,
-        f"select injuries, {', '.join(RATE)} from injury_rates "
+        "select injuries, incidence_per_1000h, incidence_ci_low, incidence_ci_high"
+        " from injury_rates "
         "where team_id = 'all' and season = 'all'",
     )[0]
     assert got[0] == 10301
