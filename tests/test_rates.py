@@ -111,8 +111,9 @@ def liverpool(settings, monkeypatch) -> Settings:
 def test_injurytools_liverpool_overall(liverpool):
     got = rows(
         liverpool.analyst_database,
-        f"""
-        select injuries, days_lost, exposure_hours * 60, {", ".join(RATE)}, burden_per_1000h,
+        """
+        select injuries, days_lost, exposure_hours * 60, incidence_per_1000h, incidence_ci_low,
+               incidence_ci_high, burden_per_1000h,
                burden_ci_low, burden_ci_high, day_count
         from injury_rates where team_id = 'liverpool' and season = 'all'""",
     )[0]
