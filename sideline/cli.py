@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="last day of the exports, YYYY-MM-DD (default yesterday)",
     )
+    export = sub.add_parser("export", help="write analyst extracts without names")
+    export.add_argument("directory", type=Path, metavar="DIR", help="folder to write into")
     return parser
 
 
@@ -96,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": cmd_check,
         "query": cmd_query,
         "generate": cmd_generate,
+        "export": cmd_export,
     }[args.command]
     return handler(args, settings)
 
@@ -196,7 +199,12 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     written = generate(settings.inbox, plan)
     progress(f"demo inbox: {len(written)} files in {settings.inbox.resolve()}")
-    code, _ = _run_flow(settings, progress)
+    code, summary = _run_flow(settings, progress)
+    if summary is not None and summary.analyst_database is not None:
+        from sideline.report import rates_overview
+
+        print()
+        print(rates_overview(summary.analyst_database))
     return code
 
 
@@ -249,4 +257,19 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), indent=1))
     else:
         print(frame.to_string(index=False) if not frame.empty else "(no rows)")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.export import export
+
+    if not settings.analyst_database.exists():
+        print(
+            f"sideline export: no analyst database at {settings.analyst_database} yet; run "
+            "`sideline run` first",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    written = export(settings.analyst_database, args.directory)
+    print(f"wrote {len(written)} files to {args.directory}")
     return EXIT_OK

@@ -205,7 +205,7 @@ def simulate_season(
                         serial,
                         season_index,
                         last_thigh.get(athlete_id),
-                        stop,
+                        end,
                     )
                     export.injuries.append(injury.row)
                     if injury.out_until is not None:
@@ -264,7 +264,7 @@ def _injury(
     serial: int,
     season_index: int,
     previous: Injury | None,
-    stop: date,
+    end: date,
 ) -> Injury:
     rates = SPORTS[sport]
     # a re-injury of a recently contused thigh is the myositis ossificans re-injury factor
@@ -328,8 +328,8 @@ def _injury(
     row["time_loss_start"] = loss_start.isoformat() if days > 0 else ""
     back = loss_start + timedelta(days=days + 1) if days > 0 else day + timedelta(days=1)
     out_until: date | None = back
-    if back > stop:
-        out_until = None  # still out at the end of the export: no return date is invented
+    if back > end:
+        out_until = None  # still out on the export's last day: no return date is invented
     else:
         row["return_date"] = back.isoformat()
     return Injury(row, athlete_id, team, thigh_bruise, grade, out_until)

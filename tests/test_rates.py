@@ -135,3 +135,22 @@ def test_injurytools_liverpool_per_season_adds_up(liverpool):
     )
     assert [s for s, _, _ in seasons] == ["2017/2018", "2018/2019"]
     assert sum(n for _, n, _ in seasons) == 82 and sum(d for *_, d in seasons) == 2049
+
+
+def test_injurytools_export_round_trips_the_real_records(liverpool, tmp_path):
+    from sideline.cli import main
+
+    assert main(["export", str(tmp_path / "out")]) == 0
+    with open(tmp_path / "out" / "injurytools_injuries.csv", newline="") as f:
+        injuries = list(csv.DictReader(f))
+    with open(SHARED_DATA / "raw_df_injuries.csv", newline="") as f:
+        source = list(csv.DictReader(f))
+    assert len(injuries) == 82
+    assert sorted(
+        (r["person_id"], r["date_injured"], r["date_recovered"]) for r in injuries
+    ) == sorted((r["player_name"], r["from"], r["until"]) for r in source)
+    with open(tmp_path / "out" / "injurytools_exposures.csv", newline="") as f:
+        exposures = list(csv.DictReader(f))
+    assert sum(float(r["time_expo"]) for r in exposures) == 74690
+    parquet = {p.stem for p in (tmp_path / "out" / "parquet").iterdir()}
+    assert {"injuries", "exposures", "injury_rates", "quarantine", "run_log"} <= parquet
