@@ -28,6 +28,7 @@ from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, w
 from .model import build_models, model_parameters
 from .publish import publish_snapshot
 from .read import Failure, Staged, read_file
+from .score import score_contusions
 from .validate import Validated, validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -180,10 +181,16 @@ def load_run(
         ledger=ledger,
         results=results,
         run=record,
-        derive=lambda c: build_models(c, model_parameters(settings, as_of)),
+        derive=lambda c: derive(c, settings, run_id, as_of),
         progress=progress,
     )
     return summary
+
+
+def derive(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, as_of: date) -> None:
+    """The model and score stages, run inside the load transaction."""
+    build_models(con, model_parameters(settings, as_of))
+    score_contusions(con, run_id, as_of)
 
 
 def _keep_rejected_file(settings: Settings, staged: Staged, files: list[InboxFile]) -> None:

@@ -201,10 +201,12 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     progress(f"demo inbox: {len(written)} files in {settings.inbox.resolve()}")
     code, summary = _run_flow(settings, progress)
     if summary is not None and summary.analyst_database is not None:
-        from sideline.report import rates_overview
+        from sideline.report import mo_tiers, rates_overview
 
         print()
         print(rates_overview(summary.analyst_database))
+        print()
+        print(mo_tiers(summary.analyst_database))
     return code
 
 

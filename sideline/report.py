@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from sideline.db import sql
+from sideline.risk import DISCLAIMER, MODEL_VERSION
 
 REFERENCE_POINTS = (
     "reference (SURVEILLANCE.md): UEFA elite football about 8 per 1000 h, match 27.5, "
@@ -26,3 +27,25 @@ def rates_overview(analyst_database: Path) -> str:
         + "\n"
         + REFERENCE_POINTS
     )
+
+
+def mo_tiers(analyst_database: Path) -> str:
+    con = duckdb.connect(str(analyst_database), read_only=True)
+    try:
+        frame = con.sql(sql("report/mo_tiers")).df()
+    finally:
+        con.close()
+    if frame.empty:
+        return "myositis ossificans risk: no thigh contusions scored"
+    total = int(frame["contusions"].sum())
+    high = int(frame.loc[frame["tier"].isin(HIGH_OR_ABOVE), "contusions"].sum())
+    return (
+        f"myositis ossificans risk over {total} thigh contusions (model {MODEL_VERSION}):\n"
+        + frame.to_string(index=False)
+        + f"\nhigh or above (incl. suspected/diagnosed MO): {high} of {total} "
+        f"({100 * high / total:.1f}%); published MO incidence after quadriceps contusion "
+        "5-20% (9% at West Point, Ryan et al. 1991)\n" + DISCLAIMER
+    )
+
+
+HIGH_OR_ABOVE = ("high", "very_high", "suspected_mo", "diagnosed_mo")

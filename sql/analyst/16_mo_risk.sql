@@ -1,0 +1,2 @@
+create table snap.mo_risk as
+select * from mo_risk

@@ -1,0 +1,31 @@
+-- Myositis ossificans scores, kept between runs: a contusion is re-scored only when what its
+-- score depends on (inputs_hash, which includes the model version) changes.
+create table mo_score (
+    team_id varchar not null,
+    record_id varchar not null,
+    athlete_id varchar not null,
+    injury_date date not null,
+    inputs_hash varchar not null,
+    model_version varchar not null,
+    scored_run_id varchar not null,
+    deep_contusion varchar not null,
+    reinjury varchar not null,
+    delayed_treatment varchar not null,
+    knee_effusion varchar not null,
+    collision_sport varchar not null,
+    deep_contusion_points integer not null,
+    reinjury_points integer not null,
+    delayed_treatment_points integer not null,
+    knee_effusion_points integer not null,
+    collision_sport_points integer not null,
+    incomplete boolean not null,
+    score integer not null,
+    points_tier varchar not null,
+    tier varchar not null,
+    tier_max varchar not null,
+    atypical_imaging boolean not null,
+    reasons json not null,
+    missing json not null,
+    reminders json not null,
+    primary key (team_id, record_id)
+);

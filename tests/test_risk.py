@@ -1,0 +1,453 @@
+"""Myositis ossificans risk model v1: clinical scenarios with expected tier and reasons, and
+properties that must hold for every input (hypothesis)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sideline.risk import FACTORS, MODEL_VERSION, TIER_ORDER, Contusion, Exam, assess, tier_of
+
+DAY = date(2026, 9, 6)
+AT = time(15, 0)
+# a fully recorded, low-risk soccer contusion: every factor known and absent
+BASE = Contusion(
+    record_id="C1",
+    injury_date=DAY,
+    injury_time=AT,
+    side="left",
+    sport="soccer",
+    first_treatment_at=datetime.combine(DAY, AT) + timedelta(minutes=10),
+    knee_flexion_deg=130,
+    knee_effusion=False,
+)
+
+
+def us(
+    days: int,
+    echo: str = "hypoechoic",
+    calc: str = "none",
+    layer: str = "intramuscular",
+    modality: str = "ultrasound",
+) -> Exam:
+    return Exam(f"E{days}", DAY + timedelta(days=days), modality, echo, calc, layer)
+
+
+def treated_after(hours: float, minutes: int = 0) -> datetime:
+    return datetime.combine(DAY, AT) + timedelta(hours=hours, minutes=minutes)
+
+
+# name: (contusion, tier, tier_max, score, incomplete, phrases that must be in the reasons)
+SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
+    "fully recorded, nothing present": (BASE, "low", "low", 0, False, ("120 deg or more",)),
+    "flexion 40: severe": (
+        replace(BASE, knee_flexion_deg=40),
+        "moderate",
+        "moderate",
+        3,
+        False,
+        ("knee flexion 40 deg at 12-48 h: severe contusion (+3)",),
+    ),
+    "flexion exactly 45: moderate": (
+        replace(BASE, knee_flexion_deg=45),
+        "moderate",
+        "moderate",
+        2,
+        False,
+        ("45 deg at 12-48 h: moderate contusion (+2)",),
+    ),
+    "flexion 44: severe": (
+        replace(BASE, knee_flexion_deg=44),
+        "moderate",
+        "moderate",
+        3,
+        False,
+        ("severe contusion (+3)",),
+    ),
+    "flexion exactly 90: moderate": (
+        replace(BASE, knee_flexion_deg=90),
+        "moderate",
+        "moderate",
+        2,
+        False,
+        ("90 deg at 12-48 h: moderate contusion (+2)",),
+    ),
+    "flexion 91: mild": (
+        replace(BASE, knee_flexion_deg=91),
+        "low",
+        "low",
+        1,
+        False,
+        ("mild contusion, under 120 deg (+1)",),
+    ),
+    "flexion 119: mild": (replace(BASE, knee_flexion_deg=119), "low", "low", 1, False, ("(+1)",)),
+    "flexion exactly 120: absent": (
+        replace(BASE, knee_flexion_deg=120),
+        "low",
+        "low",
+        0,
+        False,
+        ("120 deg or more (0)",),
+    ),
+    "missing flexion, grade moderate": (
+        replace(BASE, knee_flexion_deg=None, contusion_grade="moderate"),
+        "moderate",
+        "moderate",
+        2,
+        False,
+        ("contusion graded moderate (+2)",),
+    ),
+    "missing flexion, grade mild": (
+        replace(BASE, knee_flexion_deg=None, contusion_grade="mild"),
+        "low",
+        "low",
+        1,
+        False,
+        ("graded mild, flexion not measured (+1)",),
+    ),
+    "grade mild ignored when flexion measured": (
+        replace(BASE, knee_flexion_deg=130, contusion_grade="mild"),
+        "low",
+        "low",
+        0,
+        False,
+        (),
+    ),
+    "grade severe outweighs reassuring flexion": (
+        replace(BASE, knee_flexion_deg=130, contusion_grade="severe"),
+        "moderate",
+        "moderate",
+        3,
+        False,
+        ("contusion graded severe (+3)",),
+    ),
+    "deep lesion on ultrasound outweighs reassuring flexion": (
+        replace(BASE, exams=(us(2, layer="deep_muscle"),)),
+        "moderate",
+        "moderate",
+        3,
+        False,
+        ("lesion in deep_muscle layer (+3)",),
+    ),
+    "depth unknown": (
+        replace(BASE, knee_flexion_deg=None),
+        "low",
+        "moderate",
+        0,
+        True,
+        ("depth unknown",),
+    ),
+    "treatment exactly 72 h after: not delayed": (
+        replace(BASE, first_treatment_at=treated_after(72)),
+        "low",
+        "low",
+        0,
+        False,
+        ("within 72 h (72 h)",),
+    ),
+    "treatment 72 h 1 min after: delayed": (
+        replace(BASE, first_treatment_at=treated_after(72, 1)),
+        "moderate",
+        "moderate",
+        2,
+        False,
+        ("over 72 h (+2)",),
+    ),
+    "missing incident time counts as end of day": (
+        replace(
+            BASE,
+            injury_time=None,
+            first_treatment_at=datetime.combine(DAY, time(23, 0)) + timedelta(hours=72),
+        ),
+        "low",
+        "low",
+        0,
+        False,
+        ("within 72 h",),
+    ),
+    "treatment time unknown": (
+        replace(BASE, first_treatment_at=None),
+        "low",
+        "moderate",
+        0,
+        True,
+        ("time of first treatment not recorded",),
+    ),
+    "effusion": (
+        replace(BASE, knee_effusion=True),
+        "low",
+        "low",
+        1,
+        False,
+        ("ipsilateral knee effusion (+1)",),
+    ),
+    "collision sport": (
+        replace(BASE, sport="american_football"),
+        "low",
+        "low",
+        1,
+        False,
+        ("collision sport: american_football (+1)",),
+    ),
+    "exacerbation of the same thigh": (
+        replace(BASE, reinjury="exacerbation", reinjury_of="C0"),
+        "moderate",
+        "moderate",
+        3,
+        False,
+        ("left thigh hit again before return from C0 (+3)",),
+    ),
+    "recurrence within 12 months": (
+        replace(BASE, reinjury="recurrence", reinjury_of="C0"),
+        "moderate",
+        "moderate",
+        2,
+        False,
+        ("within 12 months of return from C0 (+2)",),
+    ),
+    "re-injury side unknown": (
+        replace(BASE, reinjury="unknown"),
+        "low",
+        "moderate",
+        0,
+        True,
+        ("side not recorded",),
+    ),
+    "the brief's three drivers together": (
+        replace(
+            BASE,
+            knee_flexion_deg=40,
+            reinjury="exacerbation",
+            reinjury_of="C0",
+            first_treatment_at=treated_after(100),
+        ),
+        "very_high",
+        "very_high",
+        8,
+        False,
+        ("(+3)", "over 72 h (+2)"),
+    ),
+    "high: moderate depth, effusion, collision": (
+        replace(BASE, knee_flexion_deg=60, knee_effusion=True, sport="rugby_union"),
+        "high",
+        "high",
+        4,
+        False,
+        ("moderate contusion (+2)",),
+    ),
+    "missing everything": (
+        Contusion(record_id="C9", injury_date=DAY),
+        "low",
+        "very_high",
+        0,
+        True,
+        (
+            "depth unknown",
+            "time of first treatment not recorded",
+            "knee effusion not recorded",
+            "sport not recorded",
+        ),
+    ),
+    "ultrasound hypoechoic mass with peripheral calcification": (
+        replace(BASE, exams=(us(16, calc="peripheral"),)),
+        "suspected_mo",
+        "suspected_mo",
+        0,
+        False,
+        ("hypoechoic with peripheral calcification: suspected myositis ossificans",),
+    ),
+    "mixed echo with diffuse calcification": (
+        replace(BASE, exams=(us(20, echo="mixed", calc="diffuse"),)),
+        "suspected_mo",
+        "suspected_mo",
+        0,
+        False,
+        ("suspected myositis ossificans",),
+    ),
+    "hypoechoic without calcification: haematoma only": (
+        replace(BASE, exams=(us(16),)),
+        "low",
+        "low",
+        0,
+        False,
+        (),
+    ),
+    "x-ray calcification in the muscle": (
+        replace(BASE, exams=(us(25, echo=None, calc="peripheral", modality="xray"),)),
+        "suspected_mo",
+        "suspected_mo",
+        0,
+        False,
+        ("xray",),
+    ),
+    "central calcification: atypical": (
+        replace(BASE, exams=(us(16, calc="central"),)),
+        "low",
+        "low",
+        0,
+        False,
+        ("atypical for traumatic MO",),
+    ),
+    "calcification 5 days after: atypical and suspected": (
+        replace(BASE, exams=(us(5, calc="peripheral"),)),
+        "suspected_mo",
+        "suspected_mo",
+        0,
+        False,
+        ("5 days after the incident is atypical",),
+    ),
+    "coded THM: diagnosed": (
+        replace(BASE, osiics_code="THM"),
+        "diagnosed_mo",
+        "diagnosed_mo",
+        0,
+        False,
+        ("coded THM",),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_clinical_scenario(name: str) -> None:
+    contusion, tier, tier_max, score, incomplete, phrases = SCENARIOS[name]
+    a = assess(contusion)
+    assert (a.tier, a.tier_max, a.score, a.incomplete) == (tier, tier_max, score, incomplete)
+    text = " | ".join(a.reasons)
+    for phrase in phrases:
+        assert phrase in text, f"{phrase!r} not in {text!r}"
+    assert a.model_version == MODEL_VERSION
+
+
+def test_atypical_flag_and_reminder():
+    a = assess(replace(BASE, exams=(us(16, calc="central"),)))
+    assert a.atypical_imaging
+    assert "specialist_atypical" in {r.rule for r in a.reminders}
+
+
+def test_reminders_have_due_dates_from_the_incident():
+    a = assess(
+        replace(
+            BASE,
+            knee_flexion_deg=None,
+            knee_effusion=None,
+            sport="american_football",
+            first_treatment_at=treated_after(100),
+            reinjury="recurrence",
+            reinjury_of="C0",
+        )
+    )
+    by_rule = {r.rule: r for r in a.reminders}
+    assert a.points_tier == "high" and a.tier_max == "very_high"
+    assert (by_rule["acute_care"].due_from, by_rule["acute_care"].due_by) == (
+        DAY,
+        DAY + timedelta(1),
+    )
+    assert (by_rule["measure_flexion"].due_from, by_rule["measure_flexion"].due_by) == (
+        DAY + timedelta(1),
+        DAY + timedelta(2),
+    )
+    assert by_rule["measure_flexion"].done is False
+    assert by_rule["start_treatment"].done is True
+    assert by_rule["check_2_3_weeks"].due_from == DAY + timedelta(14)
+    assert "could move from high up to very_high" in by_rule["record_missing"].text
+    assert {"protect_thigh", "physician_review_24h"} <= set(by_rule)
+    assert all(r.source for r in a.reminders)
+
+
+def test_model_version_follows_the_weights():
+    assert MODEL_VERSION.startswith("mo-v1-")
+    assert sum(f.max_points for f in FACTORS) == 10
+
+
+# ---- properties -------------------------------------------------------------------------------
+
+contusions = st.builds(
+    Contusion,
+    record_id=st.just("P"),
+    injury_date=st.just(DAY),
+    injury_time=st.none() | st.just(AT),
+    side=st.sampled_from([None, "left", "right", "na"]),
+    sport=st.sampled_from([None, "unknown", "soccer", "american_football", "ice_hockey"]),
+    osiics_code=st.sampled_from([None, "THQ", "TH1"]),
+    first_treatment_at=st.none() | st.integers(0, 200).map(lambda h: treated_after(h)),
+    knee_flexion_deg=st.none() | st.integers(0, 160),
+    contusion_grade=st.sampled_from([None, "unknown", "mild", "moderate", "severe"]),
+    knee_effusion=st.none() | st.booleans(),
+    reinjury=st.sampled_from([None, "exacerbation", "recurrence", "unknown"]),
+    exams=st.lists(
+        st.builds(
+            Exam,
+            record_id=st.just("E"),
+            exam_date=st.integers(0, 40).map(lambda d: DAY + timedelta(days=d)),
+            modality=st.sampled_from(["ultrasound", "xray", "mri"]),
+            echogenicity=st.sampled_from([None, "hypoechoic", "mixed", "isoechoic"]),
+            calcification=st.sampled_from([None, "none", "peripheral", "central"]),
+            lesion_layer=st.sampled_from([None, "intramuscular", "deep_muscle"]),
+        ),
+        max_size=2,
+    ).map(tuple),
+)
+
+# each way to make one factor present, applied on top of any contusion
+MAKE_PRESENT = {
+    "deep_contusion": lambda c: replace(c, knee_flexion_deg=30),
+    "reinjury": lambda c: replace(c, reinjury="exacerbation", reinjury_of="X"),
+    "delayed_treatment": lambda c: replace(c, first_treatment_at=treated_after(200)),
+    "knee_effusion": lambda c: replace(c, knee_effusion=True),
+    "collision_sport": lambda c: replace(c, sport="rugby_union"),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(contusions, st.sampled_from(sorted(MAKE_PRESENT)))
+def test_adding_a_present_factor_never_lowers_score_or_tier(c, factor):
+    before, after = assess(c), assess(MAKE_PRESENT[factor](c))
+    assert after.factors[factor] == "present"
+    assert after.score >= before.score
+    assert TIER_ORDER.index(after.tier) >= TIER_ORDER.index(before.tier)
+
+
+@settings(max_examples=300, deadline=None)
+@given(contusions)
+def test_unknown_never_scores_as_absent_without_the_incomplete_flag(c):
+    a = assess(c)
+    unknown = [n for n, s in a.factors.items() if s == "unknown"]
+    assert a.incomplete == bool(unknown)
+    assert all(a.points[n] == 0 for n in unknown)
+    if unknown:
+        assert TIER_ORDER.index(a.points_tier_max) >= TIER_ORDER.index(a.points_tier)
+        assert any(r.rule == "record_missing" for r in a.reminders)
+    else:
+        assert a.points_tier_max == a.points_tier
+    # tier_max is the tier if every unknown factor were present
+    worst = c
+    for n in unknown:
+        worst = (
+            MAKE_PRESENT[n](worst)
+            if n != "reinjury"
+            else replace(worst, reinjury="exacerbation", reinjury_of="X")
+        )
+    assert tier_of(assess(worst).score) == a.points_tier_max or unknown == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(contusions)
+def test_imaging_override_always_wins(c):
+    a = assess(c)
+    if (c.osiics_code or "").upper() == "THM":
+        assert a.tier == "diagnosed_mo"
+    hit = replace(c, exams=(*c.exams, us(16, calc="peripheral")))
+    assert assess(hit).tier in ("suspected_mo", "diagnosed_mo")
+    worst = replace(
+        hit,
+        knee_flexion_deg=10,
+        reinjury="exacerbation",
+        first_treatment_at=treated_after(200),
+        knee_effusion=True,
+        sport="rugby_union",
+    )
+    assert assess(worst).tier == "suspected_mo"
