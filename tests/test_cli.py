@@ -112,12 +112,15 @@ def test_demo_then_run_again_through_prefect(settings):
     assert head, demo.stdout
     files, rows_in, loaded, quarantined = map(int, head.groups())
     assert files > 20 and rows_in == loaded + quarantined and quarantined > 0
-    for line in demo.stdout.splitlines():  # per file: in = loaded + quarantined
+    file_table = demo.stdout.split("analyst database:")[0]
+    for line in file_table.splitlines():  # per file: in = loaded + quarantined
         cells = line.split()
         if line.startswith("  ") and cells[1] in ("injuries", "exposures", "imaging", "-"):
             assert int(cells[2]) == int(cells[3]) + int(cells[4]), line
     assert f"analyst database: {settings.analyst_database.resolve()}" in demo.stdout
     assert (settings.prefect_home / "prefect.db").exists(), "Prefect's home is under ours"
+    assert "injuries per 1000 h" in demo.stdout
+    assert re.search(r"high or above \(incl. suspected/diagnosed MO\): \d+ of \d+", demo.stdout)
 
     again = subprocess.run(
         [sys.executable, "-m", "sideline", "run", "--strict"],
