@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from sideline.db import sql
 from sideline.risk import DISCLAIMER, MODEL_VERSION
@@ -15,12 +16,16 @@ REFERENCE_POINTS = (
 )
 
 
-def rates_overview(analyst_database: Path) -> str:
+def _frame(analyst_database: Path, report: str) -> pd.DataFrame:
     con = duckdb.connect(str(analyst_database), read_only=True)
     try:
-        frame = con.sql(sql("report/rates_overview")).df()
+        return con.sql(sql(f"report/{report}")).df()
     finally:
         con.close()
+
+
+def rates_overview(analyst_database: Path) -> str:
+    frame = _frame(analyst_database, "rates_overview")
     return (
         "injuries per 1000 h (team, whole record):\n"
         + frame.to_string(index=False)
@@ -30,11 +35,7 @@ def rates_overview(analyst_database: Path) -> str:
 
 
 def mo_tiers(analyst_database: Path) -> str:
-    con = duckdb.connect(str(analyst_database), read_only=True)
-    try:
-        frame = con.sql(sql("report/mo_tiers")).df()
-    finally:
-        con.close()
+    frame = _frame(analyst_database, "mo_tiers")
     if frame.empty:
         return "myositis ossificans risk: no thigh contusions scored"
     total = int(frame["contusions"].sum())

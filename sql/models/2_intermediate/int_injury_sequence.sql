@@ -6,37 +6,22 @@
 -- earlier than each other.
 create or replace table int_injury_sequence as
 with injuries as (
-    select
-        *,
-        coalesce(side, 'na') in ('na', 'unknown') as is_side_unrecorded
-    from stg_injuries
+    select * from stg_injuries
 ),
 
 earlier as (
     select
-        later.team_id,
-        later.record_id,
-        prior.record_id as prior_record_id,
-        prior.injury_date as prior_date,
-        prior.injury_time as prior_time,
-        prior.return_date as prior_return,
-        later.body_region = prior.body_region
-        and later.body_region not in ('unknown', 'region_unspecified', 'multiple_regions')
-        and (
-            later.is_side_unrecorded or prior.is_side_unrecorded
-            or later.side = prior.side or 'bilateral' in (later.side, prior.side)
-        ) as is_same_region,
-        later.tissue = prior.tissue and later.tissue not in ('unknown', 'non_specific')
-        as is_same_tissue
-    from injuries as later
-    inner join injuries as prior
-        on later.team_id = prior.team_id
-        and later.athlete_id = prior.athlete_id
-        and later.event_id <> prior.event_id
-        and (
-            prior.injury_date < later.injury_date
-            or (prior.injury_date = later.injury_date and prior.injury_time < later.injury_time)
-        )
+        team_id,
+        record_id,
+        prior_record_id,
+        prior_date,
+        prior_time,
+        prior_return,
+        body_region = prior_body_region
+        and body_region not in ('unknown', 'region_unspecified', 'multiple_regions')
+        and (is_side_unrecorded or is_same_side) as is_same_region,
+        tissue = prior_tissue and tissue not in ('unknown', 'non_specific') as is_same_tissue
+    from int_prior_injuries
 ),
 
 summarised as (

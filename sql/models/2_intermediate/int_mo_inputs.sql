@@ -17,28 +17,18 @@ scored as (
 -- to say "same thigh"; where it is not, the factor is unknown rather than absent.
 prior_thigh as (
     select
-        s.team_id,
-        s.record_id,
-        p.record_id as prior_record_id,
-        p.injury_date as prior_date,
-        p.return_date as prior_return,
+        team_id,
+        record_id,
+        prior_record_id,
         case
-            when s.injury_date < coalesce(p.return_date, date '9999-12-31') then 'exacerbation'
-            when s.injury_date <= p.return_date + interval 12 month then 'recurrence'
+            when injury_date < coalesce(prior_return, date '9999-12-31') then 'exacerbation'
+            when injury_date <= prior_return + interval 12 month then 'recurrence'
         end as timing,
-        coalesce(s.side, 'na') in ('na', 'unknown')
-        or coalesce(p.side, 'na') in ('na', 'unknown') as is_side_unknown,
-        s.side = p.side or 'bilateral' in (s.side, p.side) as is_same_side
-    from scored as s
-    inner join injuries as p
-        on s.team_id = p.team_id
-        and s.athlete_id = p.athlete_id
-        and p.body_region = 'thigh'
-        and s.event_id <> p.event_id
-        and (
-            p.injury_date < s.injury_date
-            or (p.injury_date = s.injury_date and p.injury_time < s.injury_time)
-        )
+        is_side_unrecorded as is_side_unknown,
+        is_same_side
+    from int_prior_injuries
+    where prior_body_region = 'thigh'
+        and (team_id, record_id) in (select (team_id, record_id) from scored)
 ),
 
 reinjury as (

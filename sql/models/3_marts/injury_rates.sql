@@ -1,6 +1,6 @@
 -- Injury rates per team and season, per team overall (season `all`), per season across teams
 -- (team `all`) and overall. Incidence and burden per 1000 h with the Poisson/Wald 95% CI that
--- injurytools and the NCAA ISP use: rate +/- 1.96 * sqrt(n) / hours * 1000, where n is
+-- injurytools and the NCAA ISP use (macros of sql/migrations/005_rate_macros.sql), n being
 -- injuries (incidence) or days lost (burden). Injuries are events, counted once.
 create or replace table injury_rates as
 with events as (
@@ -53,24 +53,20 @@ final as (
         season,
         injuries,
         exposure_hours,
-        injuries / nullif(exposure_hours, 0) * 1000 as incidence_per_1000h,
-        (injuries - 1.96 * sqrt(injuries)) / nullif(exposure_hours, 0) * 1000
-        as incidence_ci_low,
-        (injuries + 1.96 * sqrt(injuries)) / nullif(exposure_hours, 0) * 1000
-        as incidence_ci_high,
+        per_1000h(injuries, exposure_hours) as incidence_per_1000h,
+        wald_ci_low(injuries, exposure_hours) as incidence_ci_low,
+        wald_ci_high(injuries, exposure_hours) as incidence_ci_high,
         days_lost,
-        days_lost / nullif(exposure_hours, 0) * 1000 as burden_per_1000h,
-        (days_lost - 1.96 * sqrt(days_lost)) / nullif(exposure_hours, 0) * 1000
-        as burden_ci_low,
-        (days_lost + 1.96 * sqrt(days_lost)) / nullif(exposure_hours, 0) * 1000
-        as burden_ci_high,
+        per_1000h(days_lost, exposure_hours) as burden_per_1000h,
+        wald_ci_low(days_lost, exposure_hours) as burden_ci_low,
+        wald_ci_high(days_lost, exposure_hours) as burden_ci_high,
         days_lost / nullif(injuries, 0) as mean_days_lost,
         match_injuries,
         match_hours,
-        match_injuries / nullif(match_hours, 0) * 1000 as match_incidence_per_1000h,
+        per_1000h(match_injuries, match_hours) as match_incidence_per_1000h,
         training_injuries,
         training_hours,
-        training_injuries / nullif(training_hours, 0) * 1000 as training_incidence_per_1000h,
+        per_1000h(training_injuries, training_hours) as training_incidence_per_1000h,
         ongoing_injuries,
         reinjuries,
         reinjuries / nullif(injuries, 0) as reinjury_share,

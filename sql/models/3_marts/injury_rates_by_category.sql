@@ -59,8 +59,8 @@ final as (
         counted.injuries,
         counted.days_lost,
         hours.exposure_hours,
-        counted.injuries / nullif(hours.exposure_hours, 0) * 1000 as incidence_per_1000h,
-        counted.days_lost / nullif(hours.exposure_hours, 0) * 1000 as burden_per_1000h
+        per_1000h(counted.injuries, hours.exposure_hours) as incidence_per_1000h,
+        per_1000h(counted.days_lost, hours.exposure_hours) as burden_per_1000h
     from counted
     left join hours
         on counted.team_id = hours.team_id
