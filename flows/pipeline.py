@@ -8,6 +8,7 @@ counts prove it per file.
 from __future__ import annotations
 
 import shutil
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from sideline.settings import Settings
 from .discover import InboxFile, discover
 from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, write_run
 from .model import build_models, model_parameters
-from .publish import publish_snapshot
+from .publish import publish_site, publish_snapshot
 from .read import Failure, Staged, read_file
 from .score import score_contusions
 from .validate import Validated, validate_files
@@ -46,6 +47,7 @@ class RunSummary:
     files: list[LedgerEntry] = field(default_factory=list)
     versions_written: dict[str, int] = field(default_factory=dict)
     analyst_database: Path | None = None
+    site_index: Path | None = None
 
     @property
     def rows_in(self) -> int:
@@ -223,8 +225,21 @@ def record_failed_run(
         f"{type(error).__name__}: {error}",
     )
     con.begin()
-    insert(con, "load/run_log", pd.DataFrame([asdict(record)]))
-    con.commit()
+    try:
+        insert(con, "load/run_failed", pd.DataFrame([asdict(record)]))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _show_failure(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> None:
+    """Rebuild the site over the unchanged data so its index says the last run failed; a
+    failure here must not hide the run's own error."""
+    try:
+        publish_site(con, settings, as_of)
+    except Exception as exc:
+        sys.stderr.write(f"sideline: the site could not be rebuilt after the failure: {exc}\n")
 
 
 def identity(fn: F) -> F:
@@ -258,9 +273,12 @@ def run(
         )
         progress("publish")
         summary.analyst_database = as_step(publish_snapshot)(con, settings)
+        progress("publish: dashboards")
+        summary.site_index = as_step(publish_site)(con, settings, local_now.date())
         return summary
     except Exception as exc:
         record_failed_run(con, settings, run_id, started_at, len(files), exc)
+        _show_failure(con, settings, local_now.date())
         raise
     finally:
         con.close()

@@ -8,6 +8,7 @@ nobody ever sees half of one. Analysts never open the pipeline database.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -43,3 +44,21 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def publish_site(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> Path:
+    """The medical site (with names) and, when the setting asks, the pseudonymised copy."""
+    from sideline.dashboards.site import build_site
+
+    index = build_site(
+        con, settings.site, as_of=as_of, season_start_month=settings.season_start_month
+    )
+    if settings.public_site:
+        build_site(
+            con,
+            settings.public_site_dir,
+            as_of=as_of,
+            season_start_month=settings.season_start_month,
+            public=True,
+        )
+    return index

@@ -170,6 +170,8 @@ def print_summary(summary: RunSummary) -> None:
             )
     if summary.analyst_database:
         print(f"analyst database: {summary.analyst_database.resolve()}")
+    if summary.site_index:
+        print(f"dashboards: {summary.site_index.resolve()}")
     hint = f"select * from quarantine where run_id = '{summary.run_id}'"  # noqa: S608 - printed
     print(f'quarantine: sideline query "{hint}"')
 

@@ -12,6 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from sideline.catalogue import TABLES
 
@@ -62,6 +63,13 @@ def statements(folder: str) -> list[tuple[str, str]]:
 def execute(con: duckdb.DuckDBPyConnection, statement: str, values: dict[str, object]) -> None:
     """Run a statement, binding the named parameters (`$name`) it uses from `values`."""
     con.execute(statement, {name: values[name] for name in set(PARAMETER.findall(statement))})
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, object]) -> pd.DataFrame:
+    """The result of `sql/<name>.sql` as a DataFrame, its named parameters bound from `values`."""
+    statement = sql(name)
+    used = {key: values[key] for key in set(PARAMETER.findall(statement))}
+    return con.execute(statement, used).df()
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -501,6 +501,25 @@ def reminders(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
     return tuple(out)
 
 
+# Every reminder the model can give, with the CLINICAL.md line it comes from.
+REMINDER_RULES: dict[str, str] = {
+    "acute_care": "day 0-1, every contusion: 120 deg flexion 24 h, ice, compression, no massage",
+    "measure_flexion": "day 1-2: measure active knee flexion (12-48 h) and record it",
+    "start_treatment": "delayed treatment or unknown first-treatment time",
+    "protect_thigh": "re-injury: protect the thigh before return",
+    "physician_review_24h": "high: team-physician review within 24 h",
+    "check_2_3_weeks": "high: check at 2-3 weeks, ultrasound if symptoms persist",
+    "physician_review_same_day": "very_high: same-day physician review",
+    "no_contact": "very_high: no contact until cleared",
+    "ultrasound_14_21": "very_high: ultrasound at day 14-21",
+    "record_missing": "incomplete: which fields to record and the tier range",
+    "refer_specialist": "suspected_mo: refer to a sports physician or orthopaedic specialist",
+    "xray_3_4_weeks": "suspected_mo: X-ray at 3-4 weeks",
+    "protect_mass": "suspected_mo: no massage or forced stretching, NSAIDs only as prescribed",
+    "expectations": "suspected_mo: most return without surgery; excision only if mature lesion",
+    "specialist_atypical": "atypical_imaging: specialist review first",
+}
+
 PREVENTION = (
     "Thigh padding in collision sports.",
     "Proper warm-up.",

@@ -40,6 +40,7 @@ class Settings:
     season_start_month: int = 7
     day_count: DayCount = "ioc"
     open_injury_days: int = 90
+    public_site: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -80,6 +81,11 @@ class Settings:
         return self.home / "site"
 
     @property
+    def public_site_dir(self) -> Path:
+        """The pseudonymised copy of the site, without names, for a wider audience."""
+        return self.home / "site-public"
+
+    @property
     def prefect_home(self) -> Path:
         return self.home / "prefect"
 
@@ -107,6 +113,10 @@ class Settings:
                 kwargs["open_injury_days"] = int(v)
             except ValueError as exc:
                 raise SettingsError("SIDELINE_OPEN_INJURY_DAYS must be a whole number") from exc
+        if v := env.get(PREFIX + "PUBLIC_SITE"):
+            if v.strip().lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise SettingsError("SIDELINE_PUBLIC_SITE must be true or false")
+            kwargs["public_site"] = v.strip().lower() in ("1", "true", "yes")
         if v := env.get(PREFIX + "DAY_COUNT"):
             kwargs["day_count"] = v.strip().lower()
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -451,3 +451,13 @@ def test_imaging_override_always_wins(c):
         sport="rugby_union",
     )
     assert assess(worst).tier == "suspected_mo"
+
+
+@settings(max_examples=200, deadline=None)
+@given(contusions)
+def test_every_reminder_traces_to_a_rule_of_the_model(c):
+    from sideline.risk import REMINDER_RULES
+
+    for reminder in assess(c).reminders:
+        assert reminder.rule in REMINDER_RULES
+        assert reminder.source and reminder.text

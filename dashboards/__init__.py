@@ -1,0 +1,1 @@
+"""Dashboards: figure builders (query result in, Plotly figure out) and the static site."""

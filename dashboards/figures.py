@@ -1,0 +1,281 @@
+"""Figure builders: a query result in, a `plotly.graph_objects.Figure` out. Pure functions.
+
+Figures carry aggregates, never raw rows, so pages stay small. Labels that come from the data
+are escaped (Plotly reads a few HTML tags inside text), so a name can never become markup.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+TIER_COLOURS = {
+    "low": "#4c9f70",
+    "moderate": "#e0a526",
+    "high": "#d9642b",
+    "very_high": "#b3261e",
+    "suspected_mo": "#6a3d9a",
+    "diagnosed_mo": "#3b0f70",
+}
+LAYOUT = {
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+    "height": 360,
+    "template": "plotly_white",
+    "font": {"size": 13},
+}
+
+
+def _text(values: pd.Series) -> list[str]:
+    return [html.escape(str(v)) for v in values]
+
+
+def _empty(title: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, **LAYOUT)
+    fig.add_annotation(
+        text="no data yet", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
+    return fig
+
+
+def _error_bars(frame: pd.DataFrame, value: str, low: str, high: str) -> dict[str, object]:
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": (frame[high] - frame[value]).tolist(),
+        "arrayminus": (frame[value] - frame[low]).tolist(),
+    }
+
+
+def incidence_by_season(rates: pd.DataFrame) -> go.Figure:
+    title = "Incidence per 1000 h by season (95% CI)"
+    if rates.empty:
+        return _empty(title)
+    fig = go.Figure(
+        go.Bar(
+            x=_text(rates["season"]),
+            y=rates["incidence_per_1000h"],
+            error_y=_error_bars(
+                rates, "incidence_per_1000h", "incidence_ci_low", "incidence_ci_high"
+            ),
+            marker_color="#2b6cb0",
+            hovertemplate="%{x}: %{y:.1f} per 1000 h<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, yaxis_title="injuries per 1000 h", **LAYOUT)
+    return fig
+
+
+def burden_by_season(rates: pd.DataFrame) -> go.Figure:
+    title = "Burden: days lost per 1000 h by season (95% CI)"
+    if rates.empty:
+        return _empty(title)
+    fig = go.Figure(
+        go.Bar(
+            x=_text(rates["season"]),
+            y=rates["burden_per_1000h"],
+            error_y=_error_bars(rates, "burden_per_1000h", "burden_ci_low", "burden_ci_high"),
+            marker_color="#805ad5",
+            hovertemplate="%{x}: %{y:.0f} days per 1000 h<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, yaxis_title="days lost per 1000 h", **LAYOUT)
+    return fig
+
+
+def match_vs_training(rates: pd.DataFrame) -> go.Figure:
+    title = "Match and training incidence per 1000 h"
+    if rates.empty:
+        return _empty(title)
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="match",
+                x=_text(rates["season"]),
+                y=rates["match_incidence_per_1000h"],
+                marker_color="#c05621",
+            ),
+            go.Bar(
+                name="training",
+                x=_text(rates["season"]),
+                y=rates["training_incidence_per_1000h"],
+                marker_color="#2f855a",
+            ),
+        ]
+    )
+    fig.update_layout(title=title, barmode="group", yaxis_title="injuries per 1000 h", **LAYOUT)
+    return fig
+
+
+def by_category(categories: pd.DataFrame, dimension: str) -> go.Figure:
+    rows = categories[categories["dimension"] == dimension].sort_values("injuries")
+    title = f"Injuries by {dimension.replace('_', ' ')} (whole record)"
+    if rows.empty:
+        return _empty(title)
+    fig = go.Figure(
+        go.Bar(
+            x=rows["injuries"],
+            y=_text(rows["category"]),
+            orientation="h",
+            customdata=np.stack([rows["incidence_per_1000h"], rows["mean_days_lost"]], axis=-1),
+            hovertemplate="%{y}: %{x} injuries, %{customdata[0]:.2f} per 1000 h, "
+            "mean %{customdata[1]:.1f} days<extra></extra>",
+            marker_color="#4a5568",
+        )
+    )
+    fig.update_layout(
+        title=title, xaxis_title="injuries", **{**LAYOUT, "height": max(300, 28 * len(rows) + 100)}
+    )
+    return fig
+
+
+def risk_matrix(categories: pd.DataFrame, dimension: str = "body_region") -> go.Figure:
+    """Incidence against mean days lost per category, with iso-burden curves (Fuller 2018)."""
+    rows = categories[(categories["dimension"] == dimension) & (categories["injuries"] > 0)]
+    title = f"Risk matrix by {dimension.replace('_', ' ')}: incidence x severity = burden"
+    if rows.empty or rows["incidence_per_1000h"].isna().all():
+        return _empty(title)
+    fig = go.Figure()
+    x_max = float(rows["incidence_per_1000h"].max()) * 1.2
+    y_max = float(rows["mean_days_lost"].max()) * 1.2
+    x = np.linspace(x_max / 200, x_max, 200)
+    top = float((rows["incidence_per_1000h"] * rows["mean_days_lost"]).max())
+    for burden in sorted({round(top * f, 1) for f in (0.25, 0.5, 1.0)}):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=burden / x,
+                mode="lines",
+                name=f"{burden:g} days/1000 h",
+                line={"dash": "dot", "width": 1, "color": "#a0aec0"},
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=rows["incidence_per_1000h"],
+            y=rows["mean_days_lost"],
+            mode="markers+text",
+            text=_text(rows["category"]),
+            textposition="top center",
+            marker={"size": 10 + 2 * np.sqrt(rows["injuries"]), "color": "#2b6cb0"},
+            name=dimension,
+            hovertemplate="%{text}: %{x:.2f} per 1000 h, mean %{y:.1f} days<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis={"title": "injuries per 1000 h", "range": [0, x_max]},
+        yaxis={"title": "mean days lost", "range": [0, y_max]},
+        **LAYOUT,
+    )
+    return fig
+
+
+def monthly_prevalence(prevalence: pd.DataFrame) -> go.Figure:
+    title = "Monthly period prevalence (athletes injured / squad)"
+    if prevalence.empty:
+        return _empty(title)
+    fig = go.Figure(
+        go.Scatter(
+            x=_text(prevalence["period_label"]),
+            y=prevalence["prevalence"],
+            mode="lines+markers",
+            line_color="#2c7a7b",
+            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, yaxis={"title": "prevalence", "tickformat": ".0%"}, **LAYOUT)
+    return fig
+
+
+def reinjury_share(rates: pd.DataFrame) -> go.Figure:
+    title = "Re-injury share by season (exacerbations and recurrences)"
+    if rates.empty:
+        return _empty(title)
+    fig = go.Figure(
+        go.Bar(
+            x=_text(rates["season"]),
+            y=rates["reinjury_share"],
+            marker_color="#b7791f",
+            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title, yaxis={"title": "share of injuries", "tickformat": ".0%"}, **LAYOUT
+    )
+    return fig
+
+
+def athlete_timeline(timeline: pd.DataFrame, label: str = "athlete_name") -> go.Figure:
+    """Each injury of the season as a bar from incident to return, per athlete (injurytools'
+    injury photo); still-open injuries run to today and are drawn hatched."""
+    title = "This season's injuries per athlete (incident to return)"
+    if timeline.empty:
+        return _empty(title)
+    names = timeline[label].fillna(timeline["athlete_id"])
+    start = pd.to_datetime(timeline["injury_date"])
+    end = pd.to_datetime(timeline["end_date"]) + pd.Timedelta(days=1)
+    fig = go.Figure(
+        go.Bar(
+            base=start,
+            x=(end - start).dt.total_seconds() * 1000,
+            y=_text(names),
+            orientation="h",
+            marker={
+                "color": ["#b3261e" if o else "#2b6cb0" for o in timeline["is_ongoing"]],
+                "pattern": {"shape": ["/" if o else "" for o in timeline["is_ongoing"]]},
+            },
+            customdata=np.stack(
+                [
+                    _text(timeline["body_region"]),
+                    _text(timeline["tissue"]),
+                    _text(timeline["severity"]),
+                ],
+                axis=-1,
+            ),
+            hovertemplate="%{y}: %{customdata[0]} %{customdata[1]} (%{customdata[2]})"
+            "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        xaxis={"type": "date"},
+        **{**LAYOUT, "height": max(300, 24 * names.nunique() + 120)},
+    )
+    return fig
+
+
+def runs_trend(trend: pd.DataFrame) -> go.Figure:
+    title = "Rows loaded and quarantined per run"
+    if trend.empty:
+        return _empty(title)
+    when = pd.to_datetime(trend["started_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    fig = go.Figure(
+        [
+            go.Bar(name="loaded", x=when, y=trend["rows_loaded"], marker_color="#2f855a"),
+            go.Bar(name="quarantined", x=when, y=trend["rows_quarantined"], marker_color="#c53030"),
+        ]
+    )
+    fig.update_layout(title=title, barmode="stack", xaxis={"type": "category"}, **LAYOUT)
+    return fig
+
+
+def tier_distribution(risk: pd.DataFrame) -> go.Figure:
+    title = "Myositis ossificans risk tiers of current contusions"
+    if risk.empty:
+        return _empty(title)
+    counts = risk["tier"].value_counts()
+    tiers = [t for t in TIER_COLOURS if t in counts.index]
+    fig = go.Figure(
+        go.Bar(
+            x=tiers,
+            y=[int(counts[t]) for t in tiers],
+            marker_color=[TIER_COLOURS[t] for t in tiers],
+        )
+    )
+    fig.update_layout(title=title, yaxis_title="contusions", **{**LAYOUT, "height": 300})
+    return fig

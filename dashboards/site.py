@@ -1,0 +1,378 @@
+"""The static site under `$SIDELINE_HOME/site`: built from the run's committed state, written
+beside the live site and swapped in, with plotly.js shipped once so pages work offline.
+
+Medical pages carry athlete names; `public=True` builds the pseudonymised copy (athlete ids
+instead of names, no clinician notes, no rejected name cells) for a wider audience.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from plotly.offline import get_plotlyjs
+
+from sideline.db import query
+from sideline.risk import PREVENTION, TIER_ORDER
+
+from . import figures
+from .html import esc, figure, page, table, team_selector
+
+SAFE = re.compile(r"[^A-Za-z0-9_-]")
+REMINDERS_SHOWN = ("overdue", "due")
+
+
+def team_slug(team_id: str) -> str:
+    slug = SAFE.sub("_", team_id)
+    if slug != team_id or not slug:
+        slug += "-" + hashlib.sha256(team_id.encode()).hexdigest()[:6]
+    return slug
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    as_of: date
+    season_start_month: int
+    public: bool
+    teams: tuple[str, ...]
+
+    def values(self, team_id: str | None = None) -> dict[str, object]:
+        return {
+            "as_of": self.as_of,
+            "season_start_month": self.season_start_month,
+            "team_id": team_id,
+        }
+
+
+def build_site(
+    con: duckdb.DuckDBPyConnection,
+    target: Path,
+    *,
+    as_of: date,
+    season_start_month: int,
+    public: bool = False,
+) -> Path:
+    """Write the whole site to `target` (replaced as a whole); returns its index.html."""
+    teams = tuple(query(con, "dashboards/teams", {})["team_id"])
+    ctx = SiteContext(as_of, season_start_month, public, teams)
+    staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    (staging / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+    runs = query(con, "dashboards/runs", {})
+    (staging / "index.html").write_text(index_page(ctx, runs), encoding="utf-8")
+    (staging / "quality.html").write_text(quality_page(con, ctx), encoding="utf-8")
+    for team in teams:
+        folder = staging / "teams" / team_slug(team)
+        folder.mkdir(parents=True)
+        (folder / "board.html").write_text(board_page(con, ctx, team), encoding="utf-8")
+        (folder / "surveillance.html").write_text(
+            surveillance_page(con, ctx, team), encoding="utf-8"
+        )
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target / "index.html"
+
+
+# ---- navigation -------------------------------------------------------------------------------
+
+
+def _nav(root: str, team: str | None) -> str:
+    links = [f'<a href="{root}index.html">home</a>']
+    if team is not None:
+        base = f"{root}teams/{esc(team_slug(team))}/"
+        links += [
+            f'<a href="{base}board.html">morning board</a>',
+            f'<a href="{base}surveillance.html">surveillance</a>',
+        ]
+    links.append(f'<a href="{root}quality.html">data quality</a>')
+    return "".join(links)
+
+
+def _selector(ctx: SiteContext, root: str, page_name: str, current: str | None) -> str:
+    return team_selector(
+        [(t, f"{root}teams/{team_slug(t)}/{page_name}") for t in ctx.teams], current
+    )
+
+
+def _name(row: Any, ctx: SiteContext) -> str:
+    if ctx.public or not isinstance(row.get("athlete_name"), str):
+        return str(row["athlete_id"])
+    return f"{row['athlete_name']} ({row['athlete_id']})"
+
+
+# ---- index ------------------------------------------------------------------------------------
+
+
+def index_page(ctx: SiteContext, runs: pd.DataFrame) -> str:
+    if runs.empty:
+        status = '<p class="warn">No run yet.</p>'
+    else:
+        last = runs.iloc[0]
+        finished = pd.Timestamp(
+            last["finished_at"] if pd.notna(last["finished_at"]) else last["started_at"]
+        )
+        failed = last["status"] != "success"
+        css = "warn" if failed else "ok"
+        status = (
+            f'<div class="{css}" id="last-run" data-finished="{esc(finished.isoformat())}">'
+            f"<b>Last run</b> {esc(finished.strftime('%Y-%m-%d %H:%M %Z'))}: "
+            f"<b>{esc(last['status'])}</b>, {esc(int(last['files_in']))} new file(s), "
+            f"{esc(int(last['rows_loaded']))} rows loaded, "
+            f"{esc(int(last['rows_quarantined']))} quarantined."
+            + (
+                f"<br>The last run failed: {esc(last['message'])}. The pages show the data "
+                "as it was before it."
+                if failed
+                else ""
+            )
+            + '</div><p class="warn" id="stale" hidden>The last run is more than a day old: '
+            "check that the nightly flow is running.</p>"
+            "<script>(function(){var d=new Date(document.getElementById('last-run')"
+            ".dataset.finished);if(Date.now()-d.getTime()>864e5){document.getElementById("
+            "'stale').hidden=false}})()</script>"
+        )
+    links = table(
+        [
+            (
+                team,
+                f'<a href="teams/{esc(team_slug(team))}/board.html">morning board</a> · '
+                f'<a href="teams/{esc(team_slug(team))}/surveillance.html">surveillance</a>',
+            )
+            for team in ctx.teams
+        ],
+        ["team", "pages"],
+        raw_columns={1},
+    )
+    body = (
+        f"<section>{status}</section><section><h3>Teams</h3>{links}"
+        '<p><a href="quality.html">Data quality</a>: validation results, quarantine, '
+        "completeness.</p></section>"
+    )
+    return page(
+        "Overview",
+        body,
+        root="",
+        nav=_nav("", None),
+        selector=_selector(ctx, "", "board.html", None),
+        with_plotly=False,
+    )
+
+
+# ---- morning board ----------------------------------------------------------------------------
+
+
+def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> str:
+    values = ctx.values(team)
+    out = query(con, "dashboards/board_out", values)
+    squad = int(query(con, "dashboards/board_squad", values)["athletes"].iloc[0])
+    risk = query(con, "dashboards/board_risk", values)
+    unavailable = int((out["availability"] == "unavailable").sum())
+    modified = int((out["availability"] == "modified").sum())
+    summary = (
+        f'<p><span class="badge" style="background:#c53030">{unavailable} unavailable</span> '
+        f'<span class="badge" style="background:#b7791f">{modified} modified</span> '
+        f'<span class="badge" style="background:#2f855a">'
+        f"{max(squad - unavailable - modified, 0)} available</span> "
+        f'<span class="muted">of {squad} athletes this season, on {esc(ctx.as_of)}</span></p>'
+    )
+    rows = []
+    for r in out.to_dict("records"):
+        expected = (
+            f"{esc(r['expected_return'])} <span class='muted'>(typical of "
+            f"{esc(r['expected_from_n'])} closed)</span>"
+            if pd.notna(r["expected_return"])
+            else ""
+        )
+        note = "" if ctx.public else esc(r["notes"])
+        rows.append(
+            (
+                _name(r, ctx),
+                r["availability"],
+                f"{r['body_region']} {r['tissue']} ({r['side'] or 'side n/a'})",
+                r["out_since"],
+                r["days_lost"],
+                expected,
+                note,
+            )
+        )
+    out_table = table(
+        rows,
+        ["athlete", "availability", "injury", "out since", "days lost", "expected return", "note"],
+        raw_columns={5, 6},
+    )
+    cards = "".join(_risk_card(r, ctx) for r in risk.to_dict("records")) or (
+        '<p class="muted">No thigh contusion to follow.</p>'
+    )
+    prevention = "".join(f"<li>{esc(p)}</li>" for p in PREVENTION)
+    body = (
+        f"<section><h3>Who is out</h3>{summary}{out_table}</section>"
+        f"<section><h3>Myositis ossificans risk</h3>{cards}"
+        f"{figure(figures.tier_distribution(risk), 'tiers')}</section>"
+        f"<section><h3>Prevention for the whole team</h3><ul>{prevention}</ul></section>"
+    )
+    return page(
+        f"Morning board: {team}",
+        body,
+        root="../../",
+        nav=_nav("../../", team),
+        selector=_selector(ctx, "../../", "board.html", team),
+    )
+
+
+def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
+    tier = str(r["tier"])
+    colour = figures.TIER_COLOURS.get(tier, "#4a5568")
+    label = tier.replace("_", " ")
+    if r["incomplete"] and tier in TIER_ORDER[:4] and r["tier_max"] != tier:
+        label = f"incomplete: {tier} to {r['tier_max']}".replace("_", " ")
+    factors = " · ".join(
+        f"{name.replace('_', ' ')}: <b>{esc(r[name])}</b>"
+        for name in (
+            "deep_contusion",
+            "reinjury",
+            "delayed_treatment",
+            "knee_effusion",
+            "collision_sport",
+        )
+    )
+    reasons = "".join(f"<li>{esc(x)}</li>" for x in r["reasons"])
+    due = [m for m in r["reminders"] if m["status"] in REMINDERS_SHOWN]
+    upcoming = [m for m in r["reminders"] if m["status"] == "upcoming"]
+    reminders = (
+        "".join(
+            f'<li data-rule="{esc(m["rule"])}" class="status-{esc(m["status"])}">'
+            f"<b>{esc(m['status'])}</b> (by {esc(m['due_by'] or 'return')}): {esc(m['text'])}</li>"
+            for m in due
+        )
+        or '<li class="muted">nothing due today</li>'
+    )
+    later = "".join(
+        f'<li data-rule="{esc(m["rule"])}">from {esc(m["due_from"])}: {esc(m["text"])}</li>'
+        for m in upcoming
+    )
+    exams = (
+        "".join(
+            f"<li>{esc(e['exam_date'])} {esc(e['modality'])}: {esc(e['echogenicity'] or '')} "
+            f"{esc(e['lesion_layer'] or '')}, calcification {esc(e['calcification'] or 'n/a')}</li>"
+            for e in r["exams"]
+        )
+        or '<li class="muted">no imaging</li>'
+    )
+    atypical = (
+        '<p class="warn">Atypical imaging: specialist review to exclude other causes.</p>'
+        if r["atypical_imaging"]
+        else ""
+    )
+    note = (
+        ""
+        if ctx.public or not isinstance(r.get("notes"), str)
+        else (f'<p class="muted">Note: {esc(r["notes"])}</p>')
+    )
+    return (
+        f'<div class="card" data-tier="{esc(tier)}"><b>{esc(_name(r, ctx))}</b> '
+        f'<span class="badge" style="background:{colour}">{esc(label)}</span> '
+        f'<span class="muted">{esc(r["record_id"])}, day {esc(r["days_since_incident"])} '
+        f"since the incident ({esc(r['injury_date'])}), score {esc(r['score'])}</span>"
+        f"<p class='muted'>{factors}</p>{atypical}<ul>{reasons}</ul>"
+        f"<b>Reminders</b><ul>{reminders}</ul>"
+        + (f"<details><summary>upcoming</summary><ul>{later}</ul></details>" if later else "")
+        + f"<b>Imaging</b><ul>{exams}</ul>{note}</div>"
+    )
+
+
+# ---- surveillance -----------------------------------------------------------------------------
+
+
+def surveillance_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> str:
+    values = ctx.values(team)
+    rates = query(con, "dashboards/surv_rates", values)
+    categories = query(con, "dashboards/surv_categories", values)
+    prevalence = query(con, "dashboards/surv_prevalence", values)
+    timeline = query(con, "dashboards/surv_timeline", values)
+    if ctx.public:
+        timeline = timeline.assign(athlete_name=None)
+    convention = esc(rates["day_count"].iloc[0]) if not rates.empty else ""
+    figs = [
+        figure(figures.incidence_by_season(rates), "incidence"),
+        figure(figures.burden_by_season(rates), "burden"),
+        figure(figures.match_vs_training(rates), "match-training"),
+        figure(figures.reinjury_share(rates), "reinjury"),
+        figure(figures.risk_matrix(categories), "risk-matrix"),
+        figure(figures.monthly_prevalence(prevalence), "prevalence"),
+        figure(figures.by_category(categories, "body_region"), "body-region"),
+        figure(figures.by_category(categories, "tissue"), "tissue"),
+        figure(figures.by_category(categories, "mechanism"), "mechanism"),
+    ]
+    body = (
+        f'<p class="muted">IOC 2020 definitions; days lost by the <b>{convention}</b> '
+        "convention; 95% CI by the Poisson/Wald form (injurytools, NCAA ISP).</p>"
+        f'<section class="grid">{"".join(f"<div>{f}</div>" for f in figs)}</section>'
+        f"<section>{figure(figures.athlete_timeline(timeline), 'timeline')}</section>"
+    )
+    return page(
+        f"Surveillance: {team}",
+        body,
+        root="../../",
+        nav=_nav("../../", team),
+        selector=_selector(ctx, "../../", "surveillance.html", team),
+    )
+
+
+# ---- data quality -----------------------------------------------------------------------------
+
+
+def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
+    results = query(con, "dashboards/quality_results", {})
+    trend = query(con, "dashboards/quality_trend", {})
+    quarantine = query(con, "dashboards/quality_quarantine", {})
+    completeness = query(con, "dashboards/quality_completeness", {})
+    if ctx.public:
+        quarantine.loc[quarantine["column_name"] == "athlete_name", "raw_value"] = None
+    failing = results[results["unexpected_count"] > 0]
+    passing = results[results["unexpected_count"] == 0]
+    columns = [
+        "table_name",
+        "rule",
+        "column_name",
+        "expectation",
+        "success",
+        "element_count",
+        "unexpected_count",
+    ]
+    headers = ["table", "rule", "column", "expectation", "passed", "rows", "failing rows"]
+    body = (
+        f"<section>{figure(figures.runs_trend(trend), 'runs')}</section>"
+        "<section><h3>Great Expectations, latest validated run</h3>"
+        f'<p class="muted">{len(results)} expectations, {len(failing)} with failing rows.</p>'
+        + table(failing[columns].itertuples(index=False), headers)
+        + f"<details><summary>{len(passing)} expectations met by every row</summary>"
+        + table(passing[columns].itertuples(index=False), headers)
+        + "</details>"
+        + "</section><section><h3>Quarantine (newest first)</h3>"
+        + table(
+            quarantine.itertuples(index=False),
+            ["run", "file", "row", "column", "rule", "raw value", "reason"],
+        )
+        + "</section><section><h3>Completeness</h3>"
+        + table(completeness.itertuples(index=False), ["team", "check", "findings"])
+        + "</section>"
+    )
+    return page(
+        "Data quality",
+        body,
+        root="",
+        nav=_nav("", None),
+        selector=_selector(ctx, "", "board.html", None),
+    )

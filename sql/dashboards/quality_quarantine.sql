@@ -1,0 +1,6 @@
+-- The newest quarantined rows and files, with their reasons.
+select q.run_id, q.file, q.row_number, q.column_name, q.rule, q.raw_value, q.message
+from quarantine as q
+inner join run_log using (run_id)
+order by run_log.started_at desc, q.file, q.row_number, q.column_name
+limit 300

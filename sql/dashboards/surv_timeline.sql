@@ -1,0 +1,15 @@
+-- Injuries of the current season per athlete: from incident to return (or today, still out).
+select
+    latest.athlete_id,
+    latest.athlete_name,
+    marts.record_id,
+    marts.injury_date,
+    coalesce(marts.return_date, $as_of) as end_date,
+    marts.is_ongoing,
+    marts.severity,
+    marts.body_region,
+    marts.tissue
+from injuries as marts
+inner join injuries_latest as latest using (team_id, record_id)
+where marts.team_id = $team_id and marts.season = season_label($as_of, $season_start_month)
+order by latest.athlete_id, marts.injury_date

@@ -1,0 +1,173 @@
+"""The demo site in headless Chromium (Debian's), opened from disk with the network blocked:
+no console errors, every figure drawn, the team selector works, free text stays text, and
+names stay off the pseudonymised copy. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sideline.flows import pipeline
+
+from sideline.generate import Plan, generate
+from sideline.settings import Settings
+
+from .conftest import TODAY
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+XSS_NOTE = '<script>window.__xss=1</script> and <img src=x onerror="window.__xss=2">'
+XSS_NAME = "<b onmouseover=window.__xss=3>Zed</b> Evil"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (.ci/run installs it)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    home = tmp_path_factory.mktemp("browser") / "home"
+    settings = Settings(home=home, timezone="UTC", public_site=True)
+    generate(settings.inbox, Plan(teams=2, athletes=14, seasons=2, seed=21, end=date(2026, 11, 24)))
+    (settings.inbox / "injuries_xss.csv").write_text(
+        "record_id,team_id,athlete_id,athlete_name,injury_date,activity,body_region,tissue,"
+        "mechanism,side,knee_flexion_deg,notes\n"
+        f'X1,eagles,EAG-900,"{XSS_NAME.replace(chr(34), chr(34) * 2)}",2026-11-20,match,thigh,'
+        f'muscle_contusion,direct_contact,left,40,"{XSS_NOTE.replace(chr(34), chr(34) * 2)}"\n',
+        encoding="utf-8",
+    )
+    summary = pipeline.run(settings, now=TODAY)
+    assert summary.site_index is not None and summary.site_index.exists()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    assert CHROMIUM, "CI must have Debian's chromium"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def pages(root: Path) -> list[Path]:
+    return [root / "index.html", root / "quality.html", *sorted((root / "teams").glob("*/*.html"))]
+
+
+def open_page(browser, path: Path, problems: list[str], outside: list[str]):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:  # the network is off: anything else is a failure of the offline promise
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda m: problems.append(f"{path.name}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"{path.name}: {e}"))
+    page.goto(path.as_uri(), wait_until="load")
+    return context, page
+
+
+def test_every_page_draws_without_errors_offline(site, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    outside: list[str] = []
+    for path in pages(site.site):
+        context, page = open_page(browser, path, problems, outside)
+        graphs = page.locator(".plotly-graph-div")
+        for i in range(graphs.count()):
+            graph = graphs.nth(i)
+            assert graph.locator(".main-svg").count() > 0, f"{path}: figure {i} not drawn"
+            assert graph.bounding_box()["width"] > 200
+        relative = path.relative_to(site.site).as_posix().replace("/", "_")
+        page.screenshot(path=str(ARTIFACTS / f"{relative}.png"), full_page=True)
+        assert page.evaluate("window.__xss") is None, f"{path}: injected script ran"
+        context.close()
+    assert problems == []
+    assert outside == []
+    boards = sorted((site.site / "teams").glob("*/board.html"))
+    surveillance = sorted((site.site / "teams").glob("*/surveillance.html"))
+    assert len(boards) == len(surveillance) == 2
+
+
+def test_team_selector_moves_between_teams(site, browser):
+    problems: list[str] = []
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", problems, [])
+    assert page.locator("h2").inner_text() == "Morning board: eagles"
+    page.select_option("#team-select", label="rovers")
+    page.wait_for_url("**/teams/rovers/board.html")
+    assert page.locator("h2").inner_text() == "Morning board: rovers"
+    context.close()
+    context, page = open_page(browser, site.site / "index.html", problems, [])
+    page.select_option("#team-select", label="eagles")
+    page.wait_for_url("**/teams/eagles/board.html")
+    context.close()
+    assert problems == []
+
+
+def test_free_text_is_shown_as_text_and_no_script_runs(site, browser):
+    problems: list[str] = []
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", problems, [])
+    text = page.locator("main").inner_text()
+    assert XSS_NOTE in text
+    assert XSS_NAME in text
+    page.hover("text=Zed")  # the name's onmouseover must not fire either
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("main img").count() == 0
+    context.close()
+
+
+def test_board_reminders_trace_to_rules_of_the_risk_model(site, browser):
+    from sideline.risk import REMINDER_RULES
+
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", [], [])
+    rules = page.locator("[data-rule]").evaluate_all("els => els.map(e => e.dataset.rule)")
+    context.close()
+    assert rules, "the board shows reminders"
+    assert set(rules) <= set(REMINDER_RULES)
+
+
+def test_pseudonymised_copy_has_no_names(site):
+    import duckdb
+
+    con = duckdb.connect(str(site.database), read_only=True)
+    names = {
+        n
+        for (n,) in con.execute(
+            "select distinct athlete_name from injuries_latest where athlete_name is not null"
+        ).fetchall()
+    }
+    con.close()
+    medical = "".join(p.read_text(encoding="utf-8") for p in pages(site.site))
+    public = "".join(p.read_text(encoding="utf-8") for p in pages(site.public_site_dir))
+    import html
+
+    assert any(html.escape(n) in medical for n in names)
+    leaked = [n for n in names if html.escape(n) in public or n in public]
+    assert leaked == []
+    assert "__xss" not in public  # clinician notes stay off the public copy

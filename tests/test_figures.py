@@ -1,0 +1,86 @@
+"""Figure builders are pure: a small query result in, a figure with the right data out."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sideline.dashboards import figures
+from sideline.dashboards.html import esc, table
+
+RATES = pd.DataFrame(
+    {
+        "season": ["2025/2026", "2026/2027"],
+        "incidence_per_1000h": [8.0, 6.0],
+        "incidence_ci_low": [6.0, 4.5],
+        "incidence_ci_high": [10.0, 7.5],
+        "burden_per_1000h": [120.0, 90.0],
+        "burden_ci_low": [110.0, 80.0],
+        "burden_ci_high": [130.0, 100.0],
+        "match_incidence_per_1000h": [27.5, 20.0],
+        "training_incidence_per_1000h": [4.1, 3.0],
+        "reinjury_share": [0.1, 0.12],
+    }
+)
+
+
+def test_incidence_carries_asymmetric_confidence_intervals():
+    fig = figures.incidence_by_season(RATES)
+    bar = fig.data[0]
+    assert list(bar.x) == ["2025/2026", "2026/2027"] and list(bar.y) == [8.0, 6.0]
+    assert list(bar.error_y.array) == [2.0, 1.5] and list(bar.error_y.arrayminus) == [2.0, 1.5]
+
+
+def test_match_and_training_side_by_side():
+    fig = figures.match_vs_training(RATES)
+    assert [t.name for t in fig.data] == ["match", "training"]
+    assert list(fig.data[0].y) == [27.5, 20.0]
+
+
+def test_risk_matrix_has_iso_burden_curves_through_the_categories():
+    categories = pd.DataFrame(
+        {
+            "dimension": ["body_region"] * 2,
+            "category": ["thigh", "knee"],
+            "injuries": [10, 4],
+            "incidence_per_1000h": [2.0, 0.5],
+            "mean_days_lost": [12.0, 30.0],
+            "days_lost": [120, 120],
+            "burden_per_1000h": [24.0, 15.0],
+        }
+    )
+    fig = figures.risk_matrix(categories)
+    curves = [t for t in fig.data if t.mode == "lines"]
+    points = next(t for t in fig.data if t.mode == "markers+text")
+    assert list(points.text) == ["thigh", "knee"]
+    top = max(c.y[0] * c.x[0] for c in curves)
+    assert round(top, 6) == 24.0  # the highest curve passes through the highest burden
+
+
+def test_timeline_escapes_names_and_marks_open_injuries():
+    timeline = pd.DataFrame(
+        {
+            "athlete_id": ["A1", "A2"],
+            "athlete_name": ["<b>Ann</b>", None],
+            "injury_date": [date(2026, 9, 1), date(2026, 9, 5)],
+            "end_date": [date(2026, 9, 10), date(2026, 11, 25)],
+            "is_ongoing": [False, True],
+            "severity": ["8-28", "ongoing"],
+            "body_region": ["thigh", "knee"],
+            "tissue": ["muscle_contusion", "ligament"],
+        }
+    )
+    fig = figures.athlete_timeline(timeline)
+    assert list(fig.data[0].y) == ["&lt;b&gt;Ann&lt;/b&gt;", "A2"]
+    assert list(fig.data[0].marker.pattern.shape) == ["", "/"]
+
+
+def test_empty_results_draw_a_labelled_empty_figure():
+    fig = figures.incidence_by_season(RATES.iloc[0:0])
+    assert fig.layout.annotations[0].text == "no data yet"
+
+
+def test_html_table_escapes_every_cell():
+    out = table([("<script>alert(1)</script>", 'a "quote" & more')], ["note", "other"])
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&quot;quote&quot;" in out
+    assert esc(None) == "" and esc(float("nan")) == ""
