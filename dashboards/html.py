@@ -97,7 +97,7 @@ def team_selector(teams: Sequence[tuple[str, str]], current: str | None) -> str:
 def page(
     title: str, body: str, *, root: str, nav: str, selector: str = "", with_plotly: bool = True
 ) -> str:
-    script = f'<script src="{root}plotly.min.js"></script>' if with_plotly else ""
+    script = f'<script src="{root}plotly-basic.min.js"></script>' if with_plotly else ""
     # figures are drawn as the page is parsed, before the grid has its final widths
     resize = (
         "<script>window.addEventListener('load',function(){document.querySelectorAll("

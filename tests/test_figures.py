@@ -84,3 +84,23 @@ def test_html_table_escapes_every_cell():
     out = table([("<script>alert(1)</script>", 'a "quote" & more')], ["note", "other"])
     assert "<script>" not in out and "&lt;script&gt;" in out and "&quot;quote&quot;" in out
     assert esc(None) == "" and esc(float("nan")) == ""
+
+
+def test_vendored_plotly_basic_matches_plotly_py_and_draws_every_trace_type():
+    import re
+
+    from plotly.offline import get_plotlyjs_version
+    from sideline.dashboards.site import PLOTLY_BASIC
+
+    head = PLOTLY_BASIC.read_text(encoding="utf-8")[:300]
+    assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", head).group(1) == (
+        get_plotlyjs_version()
+    )
+    # the basic bundle draws bar, scatter and pie only: every builder must stay within them
+    builders = [
+        figures.incidence_by_season(RATES),
+        figures.match_vs_training(RATES),
+        figures.reinjury_share(RATES),
+        figures.burden_by_season(RATES),
+    ]
+    assert {t.type for f in builders for t in f.data} <= {"bar", "scatter", "pie"}
