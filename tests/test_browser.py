@@ -171,3 +171,16 @@ def test_pseudonymised_copy_has_no_names(site):
     leaked = [n for n in names if html.escape(n) in public or n in public]
     assert leaked == []
     assert "__xss" not in public  # clinician notes stay off the public copy
+
+
+def test_pages_fit_a_tablet_without_sideways_scrolling(site, browser):
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    page = context.new_page()
+    for path in pages(site.site):
+        page.goto(path.as_uri(), wait_until="load")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path.relative_to(site.site)} is {overflow}px too wide at 768px"
+    page.goto((site.site / "teams" / "eagles" / "board.html").as_uri(), wait_until="load")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tablet_eagles_board.png"), full_page=True)
+    context.close()

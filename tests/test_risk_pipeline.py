@@ -45,6 +45,14 @@ def test_only_thigh_muscle_contusions_are_scored():
                 "body_region": "lower_leg",
                 "tissue": "muscle_contusion",
             },
+            {  # an illness recorded by mistake in the injury export: never scored
+                "record_id": "FLU",
+                "injury_date": D("2026-09-10"),
+                "body_region": "region_unspecified",
+                "tissue": "non_specific",
+                "mechanism": "unknown",
+                "notes": "influenza",
+            },
             {
                 "record_id": "MO",
                 "injury_date": D("2026-09-09"),
