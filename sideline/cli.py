@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress lines")
 
+    sub.add_parser(
+        "serve",
+        help="keep the nightly schedule (SIDELINE_SCHEDULE, SIDELINE_TIMEZONE) until stopped",
+    )
+
     check = sub.add_parser("check", help="validate files against the contract without loading them")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="inbox files to check")
 
@@ -99,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "query": cmd_query,
         "generate": cmd_generate,
         "export": cmd_export,
+        "serve": cmd_serve,
     }[args.command]
     return handler(args, settings)
 
@@ -276,4 +282,30 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     written = export(settings.analyst_database, args.directory)
     print(f"wrote {len(written)} files to {args.directory}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.schedule import ScheduleError, next_run, serve_forever
+
+    try:
+        next_run(settings.schedule, settings.now().replace(tzinfo=settings.tz))
+    except ScheduleError as exc:
+        print(f"sideline serve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"serving the nightly flow: cron {settings.schedule!r} in {settings.timezone}; "
+        "Ctrl-C stops",
+        file=sys.stderr,
+    )
+    try:
+        serve_forever(
+            settings.schedule,
+            settings.timezone,
+            lambda: _run_flow(settings, Progress()),
+            wait=time.sleep,
+            announce=lambda m: print(m, file=sys.stderr, flush=True),
+        )
+    except KeyboardInterrupt:
+        return EXIT_OK
     return EXIT_OK

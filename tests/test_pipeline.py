@@ -47,6 +47,11 @@ def test_scenario_inbox_every_row_ends_loaded_or_quarantined(settings, put, run_
         "select status, files_in, rows_in, rows_loaded, rows_quarantined from run_log",
     ) == [("success", 6, 11, 10, 1)]
     assert rows(
+        settings.analyst_database,
+        "select file_name, rows_in, rows_loaded, rows_quarantined from file_ledger"
+        " where rows_in <> rows_loaded + rows_quarantined or file_name = 'exposures_bad.csv'",
+    ) == [("exposures_bad.csv", 2, 1, 1)]
+    assert rows(
         settings.database,
         "select file, row_number, column_name, rule, raw_value from quarantine order by file",
     ) == [
