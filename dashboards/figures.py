@@ -50,40 +50,46 @@ def _error_bars(frame: pd.DataFrame, value: str, low: str, high: str) -> dict[st
     }
 
 
-def incidence_by_season(rates: pd.DataFrame) -> go.Figure:
-    title = "Incidence per 1000 h by season (95% CI)"
+def _rate_by_season(
+    rates: pd.DataFrame, stem: str, title: str, axis: str, colour: str, hover: str
+) -> go.Figure:
+    """Bars of `<stem>_per_1000h` per season with its `<stem>_ci_low/high` interval."""
     if rates.empty:
         return _empty(title)
+    value = f"{stem}_per_1000h"
     fig = go.Figure(
         go.Bar(
             x=_text(rates["season"]),
-            y=rates["incidence_per_1000h"],
-            error_y=_error_bars(
-                rates, "incidence_per_1000h", "incidence_ci_low", "incidence_ci_high"
-            ),
-            marker_color="#2b6cb0",
-            hovertemplate="%{x}: %{y:.1f} per 1000 h<extra></extra>",
+            y=rates[value],
+            error_y=_error_bars(rates, value, f"{stem}_ci_low", f"{stem}_ci_high"),
+            marker_color=colour,
+            hovertemplate=hover,
         )
     )
-    fig.update_layout(title=title, yaxis_title="injuries per 1000 h", **LAYOUT)
+    fig.update_layout(title=title, yaxis_title=axis, **LAYOUT)
     return fig
+
+
+def incidence_by_season(rates: pd.DataFrame) -> go.Figure:
+    return _rate_by_season(
+        rates,
+        "incidence",
+        "Incidence per 1000 h by season (95% CI)",
+        "injuries per 1000 h",
+        "#2b6cb0",
+        "%{x}: %{y:.1f} per 1000 h<extra></extra>",
+    )
 
 
 def burden_by_season(rates: pd.DataFrame) -> go.Figure:
-    title = "Burden: days lost per 1000 h by season (95% CI)"
-    if rates.empty:
-        return _empty(title)
-    fig = go.Figure(
-        go.Bar(
-            x=_text(rates["season"]),
-            y=rates["burden_per_1000h"],
-            error_y=_error_bars(rates, "burden_per_1000h", "burden_ci_low", "burden_ci_high"),
-            marker_color="#805ad5",
-            hovertemplate="%{x}: %{y:.0f} days per 1000 h<extra></extra>",
-        )
+    return _rate_by_season(
+        rates,
+        "burden",
+        "Burden: days lost per 1000 h by season (95% CI)",
+        "days lost per 1000 h",
+        "#805ad5",
+        "%{x}: %{y:.0f} days per 1000 h<extra></extra>",
     )
-    fig.update_layout(title=title, yaxis_title="days lost per 1000 h", **LAYOUT)
-    return fig
 
 
 def match_vs_training(rates: pd.DataFrame) -> go.Figure:

@@ -110,6 +110,18 @@ def _selector(ctx: SiteContext, root: str, page_name: str, current: str | None) 
     )
 
 
+def _top_page(ctx: SiteContext, title: str, body: str, *, with_plotly: bool) -> str:
+    """A page at the site's root, its team selector leading to each team's board."""
+    return page(
+        title,
+        body,
+        root="",
+        nav=_nav("", None),
+        selector=_selector(ctx, "", "board.html", None),
+        with_plotly=with_plotly,
+    )
+
+
 def _name(row: Any, ctx: SiteContext) -> str:
     if ctx.public or not isinstance(row.get("athlete_name"), str):
         return str(row["athlete_id"])
@@ -164,14 +176,7 @@ def index_page(ctx: SiteContext, runs: pd.DataFrame) -> str:
         '<p><a href="quality.html">Data quality</a>: validation results, quarantine, '
         "completeness.</p></section>"
     )
-    return page(
-        "Overview",
-        body,
-        root="",
-        nav=_nav("", None),
-        selector=_selector(ctx, "", "board.html", None),
-        with_plotly=False,
-    )
+    return _top_page(ctx, "Overview", body, with_plotly=False)
 
 
 # ---- morning board ----------------------------------------------------------------------------
@@ -373,10 +378,4 @@ def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
         + table(completeness.itertuples(index=False), ["team", "check", "findings"])
         + "</section>"
     )
-    return page(
-        "Data quality",
-        body,
-        root="",
-        nav=_nav("", None),
-        selector=_selector(ctx, "", "board.html", None),
-    )
+    return _top_page(ctx, "Data quality", body, with_plotly=True)

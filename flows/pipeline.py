@@ -84,55 +84,27 @@ def ledger_entries(
     entries = []
     for f in files:
         s = by_name.get(f.path.name)
+        table, rows_in, bad, reason = None, 0, 0, None
         if s is None:
-            entries.append(
-                LedgerEntry(
-                    f.sha256,
-                    f.path.name,
-                    None,
-                    run_id,
-                    f.size_bytes,
-                    0,
-                    0,
-                    0,
-                    "duplicate",
-                    f"same content as {f.duplicate_of}",
-                    at,
-                )
-            )
-            continue
-        if s.file_failure is not None:
-            entries.append(
-                LedgerEntry(
-                    f.sha256,
-                    f.path.name,
-                    None,
-                    run_id,
-                    f.size_bytes,
-                    0,
-                    0,
-                    0,
-                    "quarantined",
-                    f"{s.file_failure.rule}: {s.file_failure.message}",
-                    at,
-                )
-            )
-            continue
-        rows_in = s.rows_in
-        bad = bad_per_file[s.file]
-        status = "loaded" if bad == 0 else ("quarantined" if bad == rows_in else "partial")
+            status, reason = "duplicate", f"same content as {f.duplicate_of}"
+        elif s.file_failure is not None:
+            status, reason = "quarantined", f"{s.file_failure.rule}: {s.file_failure.message}"
+        else:
+            table = s.table.name if s.table else None
+            rows_in, bad = s.rows_in, bad_per_file[s.file]
+            status = "loaded" if bad == 0 else ("quarantined" if bad == rows_in else "partial")
         entries.append(
             LedgerEntry(
                 f.sha256,
                 f.path.name,
-                s.table.name if s.table else None,
+                table,
                 run_id,
                 f.size_bytes,
                 rows_in,
                 rows_in - bad,
                 bad,
                 status,
-                None,
+                reason,
                 at,
             )
         )
