@@ -122,6 +122,15 @@ def _top_page(ctx: SiteContext, title: str, body: str, *, with_plotly: bool) -> 
     )
 
 
+def _team_page(ctx: SiteContext, team: str, title: str, body: str, page_name: str) -> str:
+    """A page of one team (`teams/<slug>/<page_name>`); its selector leads to the same page of
+    each other team."""
+    root = "../../"
+    return page(
+        title, body, root=root, nav=_nav(root, team), selector=_selector(ctx, root, page_name, team)
+    )
+
+
 def _name(row: Any, ctx: SiteContext) -> str:
     if ctx.public or not isinstance(row.get("athlete_name"), str):
         return str(row["athlete_id"])
@@ -231,13 +240,7 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> s
         f"{figure(figures.tier_distribution(risk), 'tiers')}</section>"
         f"<section><h3>Prevention for the whole team</h3><ul>{prevention}</ul></section>"
     )
-    return page(
-        f"Morning board: {team}",
-        body,
-        root="../../",
-        nav=_nav("../../", team),
-        selector=_selector(ctx, "../../", "board.html", team),
-    )
+    return _team_page(ctx, team, f"Morning board: {team}", body, "board.html")
 
 
 def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
@@ -330,13 +333,7 @@ def surveillance_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: st
         f'<section class="grid">{"".join(f"<div>{f}</div>" for f in figs)}</section>'
         f"<section>{figure(figures.athlete_timeline(timeline), 'timeline')}</section>"
     )
-    return page(
-        f"Surveillance: {team}",
-        body,
-        root="../../",
-        nav=_nav("../../", team),
-        selector=_selector(ctx, "../../", "surveillance.html", team),
-    )
+    return _team_page(ctx, team, f"Surveillance: {team}", body, "surveillance.html")
 
 
 # ---- data quality -----------------------------------------------------------------------------
