@@ -17,9 +17,8 @@ import pandas as pd
 from sideline.catalogue import TABLES
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-IDENTIFIERS = frozenset(
-    {f"{name}_history" for name in TABLES} | {f"{name}_latest" for name in TABLES} | set(TABLES)
-)
+# the only relation names ever filled into a statement: the history tables upserts write
+IDENTIFIERS = frozenset(f"{name}_history" for name in TABLES)
 
 
 class DatabaseBusy(RuntimeError):
@@ -60,16 +59,20 @@ def statements(folder: str) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def bound(statement: str, values: dict[str, object]) -> dict[str, object]:
+    """The named parameters (`$name`) a statement uses, with their values."""
+    return {name: values[name] for name in set(PARAMETER.findall(statement))}
+
+
 def execute(con: duckdb.DuckDBPyConnection, statement: str, values: dict[str, object]) -> None:
     """Run a statement, binding the named parameters (`$name`) it uses from `values`."""
-    con.execute(statement, {name: values[name] for name in set(PARAMETER.findall(statement))})
+    con.execute(statement, bound(statement, values))
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, values: dict[str, object]) -> pd.DataFrame:
     """The result of `sql/<name>.sql` as a DataFrame, its named parameters bound from `values`."""
     statement = sql(name)
-    used = {key: values[key] for key in set(PARAMETER.findall(statement))}
-    return con.execute(statement, used).df()
+    return con.execute(statement, bound(statement, values)).df()
 
 
 def migrations() -> list[tuple[int, str, str]]:

@@ -103,16 +103,13 @@ class Settings:
             kwargs["timezone"] = v
         if v := env.get(PREFIX + "SCHEDULE"):
             kwargs["schedule"] = v
-        if v := env.get(PREFIX + "SEASON_START_MONTH"):
-            try:
-                kwargs["season_start_month"] = int(v)
-            except ValueError as exc:
-                raise SettingsError("SIDELINE_SEASON_START_MONTH must be a whole number") from exc
-        if v := env.get(PREFIX + "OPEN_INJURY_DAYS"):
-            try:
-                kwargs["open_injury_days"] = int(v)
-            except ValueError as exc:
-                raise SettingsError("SIDELINE_OPEN_INJURY_DAYS must be a whole number") from exc
+        for field_name in ("season_start_month", "open_injury_days"):
+            variable = PREFIX + field_name.upper()
+            if v := env.get(variable):
+                try:
+                    kwargs[field_name] = int(v)
+                except ValueError as exc:
+                    raise SettingsError(f"{variable} must be a whole number") from exc
         if v := env.get(PREFIX + "PUBLIC_SITE"):
             if v.strip().lower() not in ("1", "0", "true", "false", "yes", "no"):
                 raise SettingsError("SIDELINE_PUBLIC_SITE must be true or false")

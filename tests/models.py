@@ -4,6 +4,7 @@ history tables and the model stage runs over them."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -72,9 +73,7 @@ def build(
             con.register("incoming", frame)
             con.execute(f"insert into {table}_history by name select * from incoming")  # noqa: S608
             con.unregister("incoming")
-    settings = Settings(
-        home=__import__("pathlib").Path("unused"), timezone="UTC", day_count=day_count
-    )  # type: ignore[arg-type]
+    settings = Settings(home=Path("unused"), timezone="UTC", day_count=day_count)  # type: ignore[arg-type]
     derive(con, settings, run_id, as_of)
     return con
 

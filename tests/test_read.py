@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -104,7 +105,7 @@ def test_xlsx_first_sheet(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["Team ID", "Athlete ID", "Date", "Activity", "Minutes"])
-    sheet.append(["eagles", "A1", __import__("datetime").date(2026, 1, 2), "match", 90.0])
+    sheet.append(["eagles", "A1", date(2026, 1, 2), "match", 90.0])
     book.create_sheet("ignored").append(["nothing"])
     path = tmp_path / "exposures.xlsx"
     book.save(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from .models import build, table
 
@@ -77,7 +77,7 @@ def test_severity_bins_edges():
             "record_id": r,
             "athlete_id": r,
             "injury_date": D("2026-01-01"),
-            "return_date": D("2026-01-01") + __import__("datetime").timedelta(days=n + 1),
+            "return_date": D("2026-01-01") + timedelta(days=n + 1),
         }
         for r, n in days.items()
     ]
