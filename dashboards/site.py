@@ -342,10 +342,10 @@ def surveillance_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: st
 def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
     results = query(con, "dashboards/quality_results", {})
     trend = query(con, "dashboards/quality_trend", {})
-    quarantine = query(con, "dashboards/quality_quarantine", {})
+    quarantine = query(
+        con, f"dashboards/quality_quarantine{'_public' if ctx.public else ''}", {}
+    )
     completeness = query(con, "dashboards/quality_completeness", {})
-    if ctx.public:
-        quarantine.loc[quarantine["column_name"] == "athlete_name", "raw_value"] = None
     failing = results[results["unexpected_count"] > 0]
     passing = results[results["unexpected_count"] == 0]
     columns = [

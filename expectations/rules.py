@@ -18,6 +18,8 @@ from sideline.flows.read import FILE_COL
 
 from sideline.catalogue import Table
 
+CONTROL = r"[\x00-\x1f\x7f]"
+
 
 @dataclass(frozen=True)
 class Context:
@@ -42,6 +44,13 @@ def column_rules(table: Table, ctx: Context) -> list[Expectation]:
         if c.required:
             rules.append(
                 gxe.ExpectColumnValuesToNotBeNull(column=raw(c.name), meta=meta("required", c.name))
+            )
+        if c.identifier:
+            # a control character could make two keys one (the key joins fields with U+001F)
+            rules.append(
+                gxe.ExpectColumnValuesToNotMatchRegex(
+                    column=raw(c.name), regex=CONTROL, meta=meta("control_character", c.name)
+                )
             )
         if c.kind in PARSED_KINDS:
             rules.append(
@@ -81,9 +90,12 @@ def column_rules(table: Table, ctx: Context) -> list[Expectation]:
                 meta=meta("order", order.later, order.earlier),
             )
         )
+    unique = table.unique_key
     rules.append(
         gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=[FILE_COL, *table.key], meta=meta("unique_key", "+".join(table.key))
+            column_list=[FILE_COL, *unique],
+            ignore_row_if="any_value_is_missing",  # a session without session_id is its own
+            meta=meta("unique_key", "+".join(unique)),
         )
     )
     return rules

@@ -161,38 +161,35 @@ def _cell(frame: pd.DataFrame, i: int, column: str) -> str | None:
 def _describe(
     frame: pd.DataFrame, i: int, rule: str, column: str, other: str | None, ctx: Context
 ) -> tuple[str | None, str]:
+    """The failing cell's raw text, and a message that says what is wrong without quoting any
+    cell: messages reach analysts, values stay in the pipeline database."""
     value = _cell(frame, i, column)
     if rule == "required":
         return value, f"{column} is required and is empty"
+    if rule == "control_character":
+        return value, f"{column} holds a control character (tab, line break or other)"
     if rule.startswith("type_"):
         kind = rule.removeprefix("type_")
         if kind == "date" and value and SLASH_DATE.match(value):
             return value, (
-                f"{value!r}: DD/MM/YYYY is read only when the file's own dates show the day "
+                f"{column}: DD/MM/YYYY is read only when the file's own dates show the day "
                 "first (a day above 12); here it is ambiguous, so use YYYY-MM-DD"
             )
-        return value, f"{value!r} is not a valid {kind} for {column}"
+        return value, f"{column} is not a valid {kind}"
     if rule == "enum":
-        return value, f"{value!r} is not an allowed value of {column}"
+        return value, f"{column} is not one of its allowed values"
     if rule == "range":
         low, high = _bounds(column)
         per_day = " per day of its period" if _cell(frame, i, "period_end") else ""
-        return value, f"{column} {value} is outside {low:g}-{high:g}{per_day}"
+        return value, f"{column} is outside {low:g}-{high:g}{per_day}"
     if rule == "not_future":
-        return value, f"{column} {value} is in the future (today is {ctx.today.isoformat()})"
+        return value, f"{column} is in the future (today is {ctx.today.isoformat()})"
     if rule == "order":
-        earlier = _cell(frame, i, other or "") if other != "incident_at" else None
-        if other == "incident_at":
-            day, clock = _cell(frame, i, "injury_date"), _cell(frame, i, "injury_time")
-            earlier = f"{day} {clock or ''}".strip()
-        return value, f"{column} {value} is before {other} {earlier}"
+        return value, f"{column} is before {other}"
     if rule == "unique_key":
         parts = column.split("+")
-        key = ", ".join(f"{p}={_cell(frame, i, p)}" for p in parts)
-        return key, f"the key ({key}) appears more than once in this file"
+        key = ", ".join(f"{p}={_cell(frame, i, p)}" for p in parts if _cell(frame, i, p))
+        return key, f"another row of this file has the same {', '.join(parts)}"
     if rule == "references_injury":
-        return (
-            value,
-            f"injury_record_id {value!r} names no injury of team {_cell(frame, i, 'team_id')}",
-        )
+        return value, "injury_record_id names no injury of the row's team"
     return value, f"{column} fails rule {rule}"

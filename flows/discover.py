@@ -1,11 +1,18 @@
-"""Discover stage: the inbox files not read before, by content hash, in name order.
+"""Discover stage: the inbox entries not read before, by content hash, in name order.
 
 Name order makes the run deterministic: of two files in one run with the same record, the one
 whose name sorts later is the correction (exports carry dates in their names).
+
+Only regular files are read, and never through a link. An entry that cannot be read (a symbolic
+link, a file the process may not open, a pipe) is not skipped silently: it comes out with its
+reason, under a key that changes when the entry does, so it is reported once and retried only
+after someone fixes it.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +20,7 @@ import duckdb
 
 from sideline.db import sql
 
-from .read import sha256_of
+from .read import Failure, read_bytes, sha256_of
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class InboxFile:
     sha256: str
     size_bytes: int
     duplicate_of: str | None = None  # an earlier file of the same run with the same content
+    problem: Failure | None = None  # why the entry cannot be read at all
 
 
 def discover(inbox: Path, con: duckdb.DuckDBPyConnection) -> list[InboxFile]:
@@ -30,11 +38,51 @@ def discover(inbox: Path, con: duckdb.DuckDBPyConnection) -> list[InboxFile]:
     seen: dict[str, str] = {}
     if not inbox.is_dir():
         return found
-    for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
-        data = path.read_bytes()
-        digest = sha256_of(data)
-        if digest in known:
+    for path in sorted(p for p in inbox.iterdir() if not p.name.startswith(".")):
+        entry = _entry(path)
+        if entry is None or entry.sha256 in known:
             continue
-        found.append(InboxFile(path, digest, len(data), seen.get(digest)))
-        seen.setdefault(digest, path.name)
+        if entry.problem is None and entry.sha256 in seen:
+            entry = InboxFile(path, entry.sha256, entry.size_bytes, seen[entry.sha256])
+        found.append(entry)
+        seen.setdefault(entry.sha256, path.name)
     return found
+
+
+def _entry(path: Path) -> InboxFile | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None  # gone between listing and looking: nothing to read
+    if stat.S_ISDIR(info.st_mode):
+        return None  # folders (an archive a team keeps) are not inbox files
+    if stat.S_ISLNK(info.st_mode):
+        target = os.readlink(path)
+        return _problem(
+            path,
+            f"link:{target}",
+            "symlink",
+            "the entry is a symbolic link; Sideline reads only regular files in the inbox and "
+            "never follows links: copy the file itself into the inbox",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        return _problem(
+            path, f"special:{info.st_mode}", "not_a_file", "the entry is not a regular file"
+        )
+    try:
+        data = read_bytes(path)
+    except OSError as exc:
+        # keyed by name, size and change time: fixing the permission changes the ctime, and
+        # the file is read on the next run
+        return _problem(
+            path,
+            f"unreadable:{info.st_size}:{info.st_ctime_ns}",
+            "unreadable",
+            f"the file cannot be read: {exc.strerror}",
+        )
+    return InboxFile(path, sha256_of(data), len(data))
+
+
+def _problem(path: Path, state: str, rule: str, message: str) -> InboxFile:
+    key = "entry:" + sha256_of(f"{path.name}\0{state}".encode())
+    return InboxFile(path, key, 0, problem=Failure(path.name, None, None, rule, None, message))

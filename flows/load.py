@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from sideline.catalogue import TABLES, Table
+from sideline.catalogue import FREE_TEXT_COLUMNS, NAME_COLUMNS, TABLES, Table
 from sideline.db import sql, sql_for
 
 from .read import EXTRA_COL, FILE_COL, ROW_COL, Failure
@@ -61,6 +61,7 @@ class RunRecord:
     rows_quarantined: int
     day_count: str
     message: str | None
+    step: str | None  # where a failed run failed
 
 
 def record_key(frame: pd.DataFrame, table: Table) -> pd.Series:
@@ -98,6 +99,16 @@ def staged_rows(
     return out.reset_index(drop=True)
 
 
+# the columns whose failing raw value may be shown beyond the pipeline database: structured
+# contract columns, never names or free text (CONTRACT section 4)
+SHAREABLE_COLUMNS = frozenset(
+    c.name
+    for t in TABLES.values()
+    for c in t.columns
+    if c.name not in NAME_COLUMNS + FREE_TEXT_COLUMNS
+)
+
+
 def failures_frame(failures: Iterable[Failure], run_id: str, shas: dict[str, str]) -> pd.DataFrame:
     rows = [
         {
@@ -108,6 +119,7 @@ def failures_frame(failures: Iterable[Failure], run_id: str, shas: dict[str, str
             "column_name": f.column,
             "rule": f.rule,
             "raw_value": f.raw_value,
+            "raw_value_shareable": f.column in SHAREABLE_COLUMNS,
             "message": f.message,
             "record": json.dumps(f.record, ensure_ascii=False) if f.record is not None else None,
         }
@@ -123,6 +135,7 @@ def failures_frame(failures: Iterable[Failure], run_id: str, shas: dict[str, str
             "column_name",
             "rule",
             "raw_value",
+            "raw_value_shareable",
             "message",
             "record",
         ],

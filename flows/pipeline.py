@@ -28,7 +28,7 @@ from .discover import InboxFile, discover
 from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, write_run
 from .model import build_models, model_parameters
 from .publish import publish_site, publish_snapshot
-from .read import Failure, Staged, read_file
+from .read import Failure, Staged, read_bytes, read_file
 from .score import score_contusions
 from .validate import Validated, validate_files
 
@@ -62,11 +62,30 @@ class RunSummary:
         return sum(f.rows_quarantined for f in self.files)
 
 
+class RunFailed(Exception):
+    """A run that did not finish: at which step, and whether its rows had committed (only
+    publishing comes after the commit, so then the data is loaded but not yet published)."""
+
+    def __init__(self, step: str, cause: BaseException, summary: RunSummary | None) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.step = step
+        self.cause = cause
+        self.summary = summary
+
+    @property
+    def committed(self) -> bool:
+        return self.summary is not None
+
+
 def read_files(files: list[InboxFile], progress: Progress = _quiet) -> list[Staged]:
     staged = []
     for i, f in enumerate(files, start=1):
         progress(f"read {i}/{len(files)}: {f.path.name}")
-        if f.duplicate_of is None:
+        if f.problem is not None:
+            staged.append(
+                Staged(f.path.name, f.sha256, None, pd.DataFrame(), file_failure=f.problem)
+            )
+        elif f.duplicate_of is None:
             staged.append(read_file(f.path))
     return staged
 
@@ -131,9 +150,8 @@ def load_run(
         name: staged_rows(frame, TABLES[name], run_id, now, file_order)
         for name, frame in validated.valid.items()
     }
-    for f in staged:
-        if f.file_failure:
-            _keep_rejected_file(settings, f, files)
+    for f, s in _rejected_files(files, staged):
+        _keep_rejected_file(settings, f, s)
     summary = RunSummary(run_id, "success", ledger)
     record = RunRecord(
         run_id,
@@ -145,6 +163,7 @@ def load_run(
         summary.rows_loaded,
         summary.rows_quarantined,
         settings.day_count,
+        None,
         None,
     )
     results = [{"run_id": run_id, **r} for r in validated.results]
@@ -167,13 +186,25 @@ def derive(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, as_o
     score_contusions(con, run_id, as_of)
 
 
-def _keep_rejected_file(settings: Settings, staged: Staged, files: list[InboxFile]) -> None:
-    """A whole rejected file is copied, under its content hash, beside the quarantine rows."""
-    source = next(f.path for f in files if f.path.name == staged.file)
+def _rejected_files(files: list[InboxFile], staged: list[Staged]) -> list[tuple[InboxFile, Staged]]:
+    by_name = {f.path.name: f for f in files}
+    return [
+        (by_name[s.file], s)
+        for s in staged
+        if s.file_failure is not None and by_name[s.file].problem is None
+    ]
+
+
+def _keep_rejected_file(settings: Settings, inbox_file: InboxFile, staged: Staged) -> None:
+    """A whole rejected file is copied, under its content hash, beside the quarantine rows. Only
+    regular files read from the inbox are copied: never a link's target."""
     settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.quarantine_dir / f"{staged.sha256[:16]}-{staged.file}"
+    target = settings.quarantine_dir / f"{inbox_file.sha256[:16]}-{staged.file}"
     if not target.exists():
-        shutil.copyfile(source, target)
+        try:
+            target.write_bytes(read_bytes(inbox_file.path))
+        except OSError as exc:
+            raise OSError(f"could not keep a copy of {staged.file}: {exc.strerror}") from exc
 
 
 def record_failed_run(
@@ -181,28 +212,40 @@ def record_failed_run(
     settings: Settings,
     run_id: str,
     started_at: datetime,
-    files_in: int,
-    error: BaseException,
+    failure: RunFailed,
 ) -> None:
+    """The failed run's row in `run_log`, saying truthfully what happened; when even that
+    cannot be written (the disk is full), stderr says so, and the run's own error stands."""
+    summary = failure.summary
+    what = (
+        "loaded and committed; publishing failed, so the analyst database and the dashboards "
+        "still show the previous run, and the next run publishes: "
+        if failure.committed
+        else "nothing was written: "
+    )
     record = RunRecord(
         run_id,
         started_at,
         datetime.now(UTC),
         "failed",
-        files_in,
-        0,
-        0,
-        0,
+        len(summary.files) if summary else 0,
+        summary.rows_in if summary else 0,
+        summary.rows_loaded if summary else 0,
+        summary.rows_quarantined if summary else 0,
         settings.day_count,
-        f"{type(error).__name__}: {error}",
+        what + str(failure),
+        failure.step,
     )
-    con.begin()
     try:
-        insert(con, "load/run_failed", pd.DataFrame([asdict(record)]))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        con.begin()
+        try:
+            insert(con, "load/run_failed", pd.DataFrame([asdict(record)]))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    except Exception as exc:
+        sys.stderr.write(f"sideline: the failed run could not be recorded in run_log: {exc}\n")
 
 
 def _show_failure(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> None:
@@ -231,26 +274,46 @@ def run(
     local_now = now or settings.now()
     settings.inbox.mkdir(parents=True, exist_ok=True)
     con = connect(settings.database)
-    files: list[InboxFile] = []
+    step, summary = "discover", None
     try:
+        remove_leftovers(settings)
         progress("discover")
         files = as_step(discover)(settings.inbox, con)
         progress(f"discover: {len(files)} new file(s)")
+        step = "read"
         staged = as_step(read_files)(files, progress)
+        step = "validate"
         progress("validate")
         validated = as_step(validate_files)(staged, settings, con, local_now)
+        step = "load"
         progress("load")
         summary = as_step(load_run)(
             con, settings, files, staged, validated, run_id, started_at, local_now.date(), progress
         )
+        step = "publish"
         progress("publish")
         summary.analyst_database = as_step(publish_snapshot)(con, settings)
         progress("publish: dashboards")
         summary.site_index = as_step(publish_site)(con, settings, local_now.date())
         return summary
     except Exception as exc:
-        record_failed_run(con, settings, run_id, started_at, len(files), exc)
+        failure = RunFailed(step, exc, summary)
+        record_failed_run(con, settings, run_id, started_at, failure)
         _show_failure(con, settings, local_now.date())
-        raise
+        raise failure from exc
     finally:
         con.close()
+
+
+def remove_leftovers(settings: Settings) -> None:
+    """What killed runs left: half-built snapshots (and their .wal) and sites. Only one run holds
+    the database, so every temporary file beside the outputs belongs to a run that is gone."""
+    for output in (settings.analyst_database, settings.site, settings.public_site_dir):
+        for leftover in [
+            *output.parent.glob(f"{output.name}.tmp-*"),
+            *output.parent.glob(f"{output.name}.old-*"),
+        ]:
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)

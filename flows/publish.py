@@ -30,6 +30,8 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     try:
         for _name, statement in statements("analyst"):
             execute(con, statement, values)
+        if not settings.analyst_free_text:
+            con.execute(sql("publish/without_free_text"))
     finally:
         con.execute(sql("publish/detach"))
     _fsync(temporary)

@@ -11,9 +11,13 @@ import csv
 import hashlib
 import io
 import json
+import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,6 +26,11 @@ from sideline.catalogue import TABLES, Table, normalise_header
 FILE_COL = "__file"
 ROW_COL = "__row"
 EXTRA_COL = "__extra"
+OVERFLOW_KEY = "__overflow"  # fields past the header's width, kept in the record
+
+# A long clinician's note is valid text: the csv module's default of 131,072 characters a
+# field would reject it (and with it the whole file), so the limit is the largest it takes.
+csv.field_size_limit(2**31 - 1)
 
 # A Windows-1252 file decodes with the same bytes as UTF-8 only when it is plain ASCII, so trying
 # UTF-8 first and falling back is exact; cp1252 leaves five byte values undefined, which is how
@@ -38,8 +47,8 @@ class Failure:
     column: str | None
     rule: str
     raw_value: str | None
-    message: str
-    record: dict[str, str | None] | None = None
+    message: str  # says what is wrong, never quotes a cell (it reaches analysts)
+    record: dict[str, object] | None = None  # the row as read: pipeline database only
 
 
 @dataclass
@@ -70,14 +79,36 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(path: Path) -> Staged:
-    data = path.read_bytes()
+def read_file(path: Path, data: bytes | None = None) -> Staged:
+    """Stage one file. Nothing a file holds can stop the run: whatever goes wrong reading it
+    rejects that file whole, with its reason, and the caller goes on with the others."""
+    try:
+        data = read_bytes(path) if data is None else data
+    except OSError as exc:
+        return _rejected(path.name, "", "unreadable", f"the file cannot be read: {exc.strerror}")
     digest = sha256_of(data)
     try:
         return _read(path, data, digest)
     except FileRejected as exc:
-        failure = Failure(path.name, None, None, exc.rule, None, exc.message)
-        return Staged(path.name, digest, None, pd.DataFrame(), file_failure=failure)
+        return _rejected(path.name, digest, exc.rule, exc.message)
+    except (RecursionError, MemoryError, ValueError, LookupError, csv.Error) as exc:
+        # a defect of the file that no rule above names; the message says what kind, never
+        # what it held (exception texts can quote cells)
+        return _rejected(
+            path.name, digest, "unreadable", f"the file could not be read ({type(exc).__name__})"
+        )
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of an inbox file, never through a symbolic link."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def _rejected(name: str, digest: str, rule: str, message: str) -> Staged:
+    failure = Failure(name, None, None, rule, None, message)
+    return Staged(name, digest, None, pd.DataFrame(), file_failure=failure)
 
 
 def _read(path: Path, data: bytes, digest: str) -> Staged:
@@ -85,7 +116,7 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
         raise FileRejected("empty_file", "the file is empty")
     suffix = path.suffix.lower()
     if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
-        header, records = _xlsx_records(data)
+        header, records = _xlsx_records(path.name, data)
         delimiter = None
     else:
         text = _decode(data)
@@ -94,7 +125,7 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
             delimiter = None
         else:
             delimiter = _sniff_delimiter(text)
-            header, records = _csv_records(text, delimiter)
+            header, records = _csv_records(path.name, text, delimiter)
     columns = _normalise_columns(header)
     table = detect_table(path.name, columns)
     staged = Staged(path.name, digest, table, pd.DataFrame(), delimiter=delimiter)
@@ -107,15 +138,18 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
             staged.failures.append(values)
             continue
         if len(values) != len(columns):
-            record = dict(zip(columns, values, strict=False))
+            record: dict[str, object] = dict(zip(columns, values, strict=False))
+            if len(values) > len(columns):
+                record[OVERFLOW_KEY] = values[len(columns) :]
             staged.failures.append(
                 Failure(
                     path.name,
                     row_number,
                     None,
                     "field_count",
-                    _first(values),
-                    f"row has {len(values)} fields, the header has {len(columns)}",
+                    None,  # the fields cannot be matched to columns, so no cell is shown
+                    f"row has {len(values)} fields, the header has {len(columns)} (an unquoted "
+                    "delimiter inside a value, or a missing one)",
                     record,
                 )
             )
@@ -133,10 +167,6 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
     frame[EXTRA_COL] = pd.Series(extras, dtype=object)
     staged.frame = frame
     return staged
-
-
-def _first(values: list[str]) -> str | None:
-    return values[0] if values else None
 
 
 def _clean(value: str | None) -> str | None:
@@ -167,42 +197,70 @@ def _sniff_delimiter(text: str) -> str:
 Records = list[tuple[int, "list[str] | Failure"]]
 
 
-def _csv_records(text: str, delimiter: str) -> tuple[list[str], Records]:
+def _csv_records(name: str, text: str, delimiter: str) -> tuple[list[str], Records]:
+    """Records with the line a text editor shows where each begins (blank lines count)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header: list[str] | None = None
     records: Records = []
-    number = 0
+    last_line = 0
     for values in reader:
+        first_line, last_line = last_line + 1, reader.line_num
         if not values or all(not v.strip() for v in values):
             continue  # a blank line is not a record
-        number += 1
         if header is None:
             header = values
             continue
-        records.append((number, values))
+        records.append((first_line, values))
     if header is None:
         raise FileRejected("empty_file", "the file has no header row")
+    if records and text.count('"') % 2 == 1:
+        # a quote opened and never closed: the lenient reader has swallowed the rest of the
+        # file into the last record's field, which must not load as if it were one value
+        number, values = records[-1]
+        if isinstance(values, list) and any("\n" in v or "\r" in v for v in values):
+            records[-1] = (
+                number,
+                Failure(
+                    name,
+                    number,
+                    None,
+                    "unterminated_quote",
+                    None,
+                    f"a quoted field opened in this row is never closed: lines {number}-"
+                    f"{last_line} were read as one value (is the file cut off?)",
+                    {"line": text.splitlines()[number - 1] if number else None},
+                ),
+            )
     return header, records
+
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _jsonl_records(name: str, text: str) -> tuple[list[str], Records]:
     header: dict[str, None] = {}
     parsed: list[tuple[int, dict[str, str | None] | Failure]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON strings may hold U+2028 and friends, which str.splitlines would break on
+    for number, line in enumerate(LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
+        problem = None
+        obj: object = None
         try:
-            obj = json.loads(line)
+            # numbers stay the text they were written as: no float rounding, no digit limit
+            obj = json.loads(line, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
+            problem = f"not JSON: {exc.msg} at character {exc.pos + 1}"
+        except RecursionError:
+            problem = "not JSON this reader accepts: nested too deeply"
+        if problem is None and not isinstance(obj, dict):
+            problem = f"a JSON {type(obj).__name__.replace('str', 'string')}, not a JSON object"
+        if problem is not None:
             parsed.append(
-                (number, Failure(name, number, None, "json", line[:200], f"not JSON: {exc.msg}"))
+                (number, Failure(name, number, None, "json", None, problem, {"line": line}))
             )
             continue
-        if not isinstance(obj, dict):
-            parsed.append(
-                (number, Failure(name, number, None, "json", line[:200], "not a JSON object"))
-            )
-            continue
+        assert isinstance(obj, dict)
         row = {str(k): _json_text(v) for k, v in obj.items()}
         for k in row:
             header.setdefault(k, None)
@@ -227,42 +285,130 @@ def _json_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+        try:
+            return json.dumps(value, ensure_ascii=False)
+        except RecursionError:
+            return None  # cannot happen after json.loads succeeded at the same depth
     return str(value)
 
 
-def _xlsx_records(data: bytes) -> tuple[list[str], Records]:
+# A workbook is a zip: a few hundred KB can expand to gigabytes of sheet XML. Beyond these a
+# file is rejected with its reason instead of taking the machine's memory.
+XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit
+
+
+def _xlsx_records(name: str, data: bytes) -> tuple[list[str], Records]:
+    import zipfile
+
     import openpyxl  # imported here: only XLSX files pay for it
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise FileRejected("xlsx", f"not a readable XLSX workbook: {exc}") from exc
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+            if expanded > XLSX_MAX_UNCOMPRESSED:
+                raise FileRejected(
+                    "xlsx_too_large",
+                    f"the workbook expands to {expanded / 2**20:.0f} MiB, over the limit of "
+                    f"{XLSX_MAX_UNCOMPRESSED / 2**20:.0f} MiB; export it as CSV",
+                )
+            has_formulas = _has_formulas(archive)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileRejected("xlsx", "not a readable XLSX workbook (a damaged zip archive)") from exc
     try:
-        sheet = book.worksheets[0]
-        header: list[str] | None = None
-        records: Records = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            values = [_xlsx_text(v) for v in row]
-            if all(v == "" for v in values):
-                continue
-            if header is None:
-                header = values
-                continue
-            width = len(header)
-            if len(values) > width and all(v == "" for v in values[width:]):
-                values = values[:width]
-            elif len(values) < width:
-                values += [""] * (
-                    width - len(values)
-                )  # a sheet has no ragged rows: cells past the end are empty
-            records.append((number, values))
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = (
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if has_formulas
+            else None
+        )
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise FileRejected("xlsx", f"not a readable XLSX workbook ({type(exc).__name__})") from exc
+    try:
+        return _sheet_records(name, book, formulas)
+    except FileRejected:
+        raise
+    except Exception as exc:  # a sheet cut off mid-XML fails while rows are read
+        raise FileRejected(
+            "xlsx", f"the first sheet cannot be read to its end ({type(exc).__name__})"
+        ) from exc
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
+
+
+def _has_formulas(archive: Any) -> bool:
+    """Whether any sheet holds a formula (`<f>`), read in chunks, never whole."""
+    for info in archive.infolist():
+        if not info.filename.startswith("xl/worksheets/"):
+            continue
+        with archive.open(info) as member:
+            tail = b""
+            while chunk := member.read(1 << 20):
+                if b"<f>" in tail + chunk or b"<f " in tail + chunk:
+                    return True
+                tail = chunk[-3:]
+    return False
+
+
+def _sheet_records(name: str, book: Any, formulas: Any) -> tuple[list[str], Records]:
+    sheet = book.worksheets[0]
+    # read-only mode trusts the sheet's declared <dimension>, which writers get wrong: read
+    # every row the sheet holds instead
+    sheet.reset_dimensions()
+    formula_rows: Iterator[tuple[Any, ...]] = iter(())
+    if formulas is not None:
+        formula_sheet = formulas.worksheets[0]
+        formula_sheet.reset_dimensions()
+        formula_rows = formula_sheet.iter_rows()
+    header: list[str] | None = None
+    records: Records = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > XLSX_MAX_ROWS:
+            raise FileRejected(
+                "xlsx_too_large", f"the first sheet has more than {XLSX_MAX_ROWS} rows"
+            )
+        cells = next(formula_rows, ())
+        values = [_xlsx_text(v) for v in row]
+        if all(v == "" for v in values):
+            continue
+        if header is None:
+            while values and values[-1] == "":
+                values.pop()  # a styled empty cell after the last heading is no column
+            header = values
+            continue
+        missing = [
+            i
+            for i, cell in enumerate(cells)
+            if getattr(cell, "data_type", None) == "f" and i < len(row) and row[i] is None
+        ]
+        if missing and missing[0] < len(header):
+            records.append(
+                (
+                    number,
+                    Failure(
+                        name,
+                        number,
+                        normalise_header(header[missing[0]]),
+                        "formula_without_value",
+                        None,
+                        "the cell holds a formula whose value was never calculated (the "
+                        "workbook was written by a program and never opened in a spreadsheet); "
+                        "open and save it in a spreadsheet, or export it as CSV",
+                        dict(zip(header, values, strict=False)),
+                    ),
+                )
+            )
+            continue
+        width = len(header)
+        if len(values) > width and all(v == "" for v in values[width:]):
+            values = values[:width]
+        elif len(values) < width:
+            values += [""] * (width - len(values))  # cells past a row's end are empty
+        records.append((number, values))
     if header is None:
         raise FileRejected("empty_file", "the first sheet is empty")
-    while header and header[-1] == "":
-        header.pop()
     return header, records
 
 
@@ -287,8 +433,10 @@ def _normalise_columns(header: list[str]) -> list[str]:
     for i, raw in enumerate(header, start=1):
         name = normalise_header(raw) or f"column_{i}"
         if name in columns:
+            # by position, not by text: a headerless file's first row is data
             raise FileRejected(
-                "duplicate_header", f"column {raw!r} appears twice in the header (as {name!r})"
+                "duplicate_header",
+                f"header columns {columns.index(name) + 1} and {i} have the same name",
             )
         columns.append(name)
     return columns
@@ -310,11 +458,12 @@ def detect_table(file_name: str, columns: list[str]) -> Table:
         # id columns are shared by every table; only the others say which table was meant
         specific = set(table.required) - {"record_id", "team_id", "athlete_id"}
         if not present & specific:
+            # the header is not named here: in a file without one, the first row is data
             raise FileRejected(
                 "unknown_table",
-                "no table of the contract matches the columns "
-                f"{', '.join(columns[:8])}{' ...' if len(columns) > 8 else ''}"
-                " (is the delimiter a comma or a semicolon?)",
+                f"no table of the contract matches the file's {len(columns)} columns: none of "
+                "the required columns of injuries, exposures or imaging is in the first row "
+                "(is the first row a header, and is the delimiter a comma or a semicolon?)",
             )
     missing = [c for c in table.required if c not in present]
     if missing:

@@ -89,6 +89,8 @@ class Column:
     letters: dict[str, str] | None = None
     # the range applies to this derived column instead (a period total is judged per day)
     range_of: str | None = None
+    # an identifier: part of a record key, so it may hold no control characters
+    identifier: bool = False
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -110,6 +112,13 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     orders: tuple[Order, ...] = ()
+    # what no two rows of one file may share (rows with any of these empty are not compared);
+    # the record key unless a table says otherwise
+    unique: tuple[str, ...] = ()
+
+    @property
+    def unique_key(self) -> tuple[str, ...]:
+        return self.unique or self.key
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -130,6 +139,10 @@ def _text(name: str, required: bool = False) -> Column:
     return Column(name, "text", required)
 
 
+def _id(name: str, required: bool = True) -> Column:
+    return Column(name, "text", required, identifier=True)
+
+
 def _enum(name: str, values: tuple[str, ...], required: bool = False) -> Column:
     return Column(name, "enum", required, values)
 
@@ -137,9 +150,9 @@ def _enum(name: str, values: tuple[str, ...], required: bool = False) -> Column:
 INJURIES = Table(
     name="injuries",
     columns=(
-        _text("record_id", True),
-        _text("team_id", True),
-        _text("athlete_id", True),
+        _id("record_id"),
+        _id("team_id"),
+        _id("athlete_id"),
         _text("athlete_name"),
         Column("injury_date", "date", True),
         Column("injury_time", "time"),
@@ -174,28 +187,33 @@ INJURIES = Table(
 EXPOSURES = Table(
     name="exposures",
     columns=(
-        _text("team_id", True),
-        _text("athlete_id", True),
+        _id("team_id"),
+        _id("athlete_id"),
         Column("date", "date", True),
         _enum("activity", ACTIVITY, True),
         Column("minutes", "number", True, minimum=0, maximum=1440, range_of="minutes_per_day"),
-        # Extension: a row may total a period (CONTRACT: "or per period"), from `date` to
-        # `period_end` inclusive; its minutes are then limited to 1440 per day of the period.
+        # a row may total a period, from `date` to `period_end` inclusive; its minutes are then
+        # limited to 1440 per day of the period
         Column("period_end", "date"),
+        # tells apart sessions of one day (two-a-day training); optional
+        _id("session_id", required=False),
     ),
-    # No record id in the contract: one athlete's session of one activity on one day is the key,
-    # so a re-sent export corrects the minutes instead of counting them twice.
+    # No record id in the contract (section 1): an athlete's rows for one date and activity are
+    # one record, and a later file's rows for it replace the earlier ones (a re-sent export
+    # corrects, never doubles). Rows without a session_id are separate sessions; two rows of one
+    # file with the same session_id are a duplicate.
     key=("team_id", "athlete_id", "date", "activity"),
+    unique=("team_id", "athlete_id", "date", "activity", "session_id"),
     orders=(Order("period_end", "date"),),
 )
 
 IMAGING = Table(
     name="imaging",
     columns=(
-        _text("record_id", True),
-        _text("team_id", True),
-        _text("athlete_id", True),
-        _text("injury_record_id"),
+        _id("record_id"),
+        _id("team_id"),
+        _id("athlete_id"),
+        _id("injury_record_id", required=False),
         Column("exam_date", "date", True),
         _enum("modality", MODALITY, True),
         _enum("echogenicity", ECHOGENICITY),
@@ -211,6 +229,9 @@ TABLES: dict[str, Table] = {t.name: t for t in (INJURIES, EXPOSURES, IMAGING)}
 
 # Health data: kept in the pipeline database for the medical pages, never in analyst relations.
 NAME_COLUMNS = ("athlete_name",)
+# Free text: clinicians write names into it, so it stays in the pipeline database unless a team
+# opts its analysts in (SIDELINE_ANALYST_FREE_TEXT).
+FREE_TEXT_COLUMNS = ("notes", "impression")
 
 
 def normalise_header(name: str) -> str:

@@ -30,9 +30,22 @@ def _reference_database(settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], int]:
+def expand(paths: list[Path]) -> list[Path]:
+    """Files as given, and a folder's files (not hidden ones) in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if not p.name.startswith(".") and p.is_file())
+        else:
+            out.append(path)
+    return out
+
+
+def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], int, int]:
+    """The failures, the rows read, and the number of files checked."""
     staged = []
     failures: list[Failure] = []
+    paths = expand(paths)
     for path in paths:
         if not path.is_file():
             failures.append(Failure(str(path), None, None, "missing_file", None, "no such file"))
@@ -48,4 +61,4 @@ def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], i
     finally:
         con.close()
     failures += sorted(validated.failures, key=lambda f: (f.file, f.row or 0, f.column or ""))
-    return failures, sum(s.rows_in for s in staged)
+    return failures, sum(s.rows_in for s in staged), len(paths)

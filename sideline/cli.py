@@ -2,7 +2,8 @@
 
 Exit codes scripts can trust: 0 done; 1 `check` found failing rows (or `run --strict` quarantined
 some); 2 the run failed and the database is as it was before it; 3 the database is held by
-another run; 64 bad usage or settings.
+another run; 4 the rows were loaded but publishing failed (the next run publishes); 64 bad usage
+or settings.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from sideline.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from sideline.flows.pipeline import RunSummary
 
-EXIT_OK, EXIT_ROWS_FAILED, EXIT_RUN_FAILED, EXIT_BUSY, EXIT_USAGE = 0, 1, 2, 3, 64
+EXIT_OK, EXIT_ROWS_FAILED, EXIT_RUN_FAILED, EXIT_BUSY, EXIT_NOT_PUBLISHED = 0, 1, 2, 3, 4
+EXIT_USAGE = 64
 
 
 class Progress:
@@ -63,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     check = sub.add_parser("check", help="validate files against the contract without loading them")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="inbox files to check")
+    check.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="inbox files (or folders of them)"
+    )
 
     query = sub.add_parser("query", help="read-only SQL against the analyst database")
     query.add_argument("sql", metavar="SQL", help="one SQL statement, run read-only")
@@ -136,7 +140,12 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 def _run_flow(settings: Settings, progress: Progress) -> tuple[int, RunSummary | None]:
     from sideline import prefect_env
     from sideline.db import DatabaseBusy
+    from sideline.flows.pipeline import RunFailed
 
+    problem = _home_problem(settings)
+    if problem:
+        print(f"sideline run: {problem}", file=sys.stderr)
+        return EXIT_RUN_FAILED, None
     prefect_env.apply(settings)
     progress("starting Prefect (temporary local API, offline)")
     from sideline.flows.nightly import nightly
@@ -146,14 +155,44 @@ def _run_flow(settings: Settings, progress: Progress) -> tuple[int, RunSummary |
     except DatabaseBusy as exc:
         print(f"sideline run: {exc}", file=sys.stderr)
         return EXIT_BUSY, None
-    except Exception as exc:
+    except RunFailed as exc:
+        if exc.committed and exc.summary is not None:
+            print_summary(exc.summary)
+            print(
+                f"sideline run: the rows above are loaded and committed, but publishing failed: "
+                f"{exc}. The analyst database and the dashboards still show the previous run; "
+                "the next run publishes this one.",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_PUBLISHED, exc.summary
         print(
-            f"sideline run: the run failed, the database is as it was before it: {exc}",
+            f"sideline run: the run failed at the {exc.step} step, and the database is as it "
+            f"was before it: {exc}",
             file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED, None
+    except Exception as exc:
+        # the database could not even be opened (a damaged file): say what the reader said
+        print(
+            f"sideline run: the run could not start: {type(exc).__name__}: {exc}", file=sys.stderr
         )
         return EXIT_RUN_FAILED, None
     print_summary(summary)
     return EXIT_OK, summary
+
+
+def _home_problem(settings: Settings) -> str | None:
+    """Why the Sideline home cannot take a run, found before Prefect is started for it."""
+    import tempfile
+
+    home = settings.home.resolve()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=home):
+            pass
+    except OSError as exc:
+        return f"the Sideline home {home} is not writable ({exc.strerror}); set SIDELINE_HOME"
+    return None
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -221,14 +260,16 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     from sideline.check import check_files
 
-    failures, rows = check_files(args.files, settings)
+    failures, rows, checked = check_files(args.files, settings)
     for f in failures:
         where = f"{f.file}:{f.row}" if f.row is not None else f.file
-        print(f"{where}: {f.column or '-'}: {f.rule}: {f.message}")
+        # the team's own files on its own terminal: the value helps find the cell
+        value = f" (value {f.raw_value!r})" if f.raw_value is not None else ""
+        print(f"{where}: {f.column or '-'}: {f.rule}: {f.message}{value}")
     bad_rows = len({(f.file, f.row) for f in failures if f.row is not None})
     bad_files = len({f.file for f in failures if f.row is None})
     print(
-        f"checked {len(args.files)} file(s), {rows} rows: {bad_rows} failing rows, "
+        f"checked {checked} file(s), {rows} rows: {bad_rows} failing rows, "
         f"{bad_files} file(s) rejected whole",
         file=sys.stderr,
     )

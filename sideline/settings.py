@@ -41,6 +41,7 @@ class Settings:
     day_count: DayCount = "ioc"
     open_injury_days: int = 90
     public_site: bool = False
+    analyst_free_text: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -110,10 +111,12 @@ class Settings:
                     kwargs[field_name] = int(v)
                 except ValueError as exc:
                     raise SettingsError(f"{variable} must be a whole number") from exc
-        if v := env.get(PREFIX + "PUBLIC_SITE"):
-            if v.strip().lower() not in ("1", "0", "true", "false", "yes", "no"):
-                raise SettingsError("SIDELINE_PUBLIC_SITE must be true or false")
-            kwargs["public_site"] = v.strip().lower() in ("1", "true", "yes")
+        for field_name in ("public_site", "analyst_free_text"):
+            variable = PREFIX + field_name.upper()
+            if v := env.get(variable):
+                if v.strip().lower() not in ("1", "0", "true", "false", "yes", "no"):
+                    raise SettingsError(f"{variable} must be true or false")
+                kwargs[field_name] = v.strip().lower() in ("1", "true", "yes")
         if v := env.get(PREFIX + "DAY_COUNT"):
             kwargs["day_count"] = v.strip().lower()
         return cls(**kwargs)  # type: ignore[arg-type]

@@ -136,8 +136,8 @@ def test_correction_replaces_the_current_row_and_keeps_history(settings, put, ru
         (2, date(2026, 9, 20), "returned", "injuries_2026-09-30.csv"),
     ]
     assert rows(
-        settings.analyst_database, "select record_id, return_date, notes, version from injuries"
-    ) == [("R1", date(2026, 9, 20), "returned", 2)]
+        settings.analyst_database, "select record_id, return_date, version from injuries"
+    ) == [("R1", date(2026, 9, 20), 2)]
 
 
 def test_two_versions_in_one_run_the_later_file_wins(settings, put, run_once):
@@ -179,13 +179,18 @@ def test_a_failure_inside_the_load_leaves_the_database_as_it_was(
             raise OSError("disk full")
 
     monkeypatch.setattr(load, "insert", failing_insert)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(pipeline.RunFailed, match="disk full") as raised:
         run_once()
+    assert raised.value.step == "load" and not raised.value.committed
     after = dump(settings.database)
-    failed_log = [r for r in after.pop("run_log") if r[3] == "failed"]
+    after.pop("run_log")
     before.pop("run_log")
     assert after == before
-    assert len(failed_log) == 1 and "disk full" in failed_log[0][-1]
+    failed_log = rows(
+        settings.database, "select step, message from run_log where status = 'failed'"
+    )
+    assert len(failed_log) == 1 and failed_log[0][0] == "load"
+    assert "nothing was written" in failed_log[0][1] and "disk full" in failed_log[0][1]
     assert settings.analyst_database.read_bytes() == snapshot
     monkeypatch.setattr(load, "insert", real_insert)
     summary = run_once()  # the next run completes and loads what the failed one could not

@@ -25,7 +25,8 @@ def test_scenario_csv_keeps_quotes_commas_newlines_and_markup():
     staged = read_file(Path(__file__).parent / "scenarios" / "injuries_valid.csv")
     assert staged.table is not None and staged.table.name == "injuries"
     assert staged.failures == [] and staged.file_failure is None
-    assert list(staged.frame["__row"]) == [2, 3, 4]  # a quoted newline stays inside row 2
+    # rows are the lines where records begin: row 2's quoted newline puts row 3 on line 4
+    assert list(staged.frame["__row"]) == [2, 4, 5]
     assert staged.frame.loc[0, "notes"] == 'Knee to thigh, "dead leg"\niced in flexion'
     assert staged.frame.loc[1, "notes"] == "<script>alert(1)</script>"
     assert staged.frame.loc[2, "athlete_name"] is None  # empty is missing, never ""
@@ -129,7 +130,9 @@ def test_row_with_wrong_field_count_is_a_row_failure(tmp_path):
         "date": "2026-01-02",
         "activity": "match",
         "minutes": "90",
+        "__overflow": ["extra"],
     }
+    assert staged.failures[0].raw_value is None  # fields not matched to columns show no cell
     assert len(staged.frame) == 1 and staged.rows_in == 2
 
 

@@ -1,7 +1,8 @@
--- Rejected rows and files; a rejected name cell and the name inside a kept record are blanked.
+-- Rejected rows and files with their reasons. Only what may leave the pipeline database: no
+-- rows as read, no names or free text, no cell quoted in a message (quarantine_shareable).
 create table snap.quarantine as
 with rows as (
-    select * from quarantine
+    select * from quarantine_shareable
 ),
 
 final as (
@@ -11,12 +12,9 @@ final as (
         row_number,
         column_name,
         rule,
-        case when column_name = 'athlete_name' then null else raw_value end as raw_value,
-        message,
-        case
-            when record is not null then json_merge_patch(record, '{"athlete_name": null}')
-        end as record
+        raw_value,
+        message
     from rows
 )
 
-select * from final order by run_id, file, row_number, column_name
+select * from final order by run_id, file, row_number, column_name, rule

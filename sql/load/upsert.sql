@@ -1,39 +1,60 @@
--- Adds this run's valid rows (registered as `staged`) as new versions of their records.
--- A row identical to the record's current version adds nothing, so re-sending a file's
--- content under a new name changes no row; a changed row is a correction and becomes the
--- newest version, with the earlier ones kept.
+-- Adds this run's valid rows (registered as `staged`) as new versions of their records. A
+-- version is the set of rows one file carries for a record key (one row, or an athlete's
+-- sessions of one date and activity). A set identical to the record's current one adds nothing,
+-- so re-sending a file's content under a new name changes no row; a changed set is a correction
+-- and becomes the newest version, with the earlier ones kept.
 insert into {history} by name
-with latest as (
-    select record_key, version, row_hash
+with units as (
+    select
+        record_key,
+        file_order,
+        string_agg(row_hash, ',' order by row_hash) as set_hash
+    from staged
+    group by record_key, file_order
+),
+
+current as (
+    select
+        record_key,
+        version,
+        string_agg(row_hash, ',' order by row_hash) as set_hash
     from {history}
-    qualify row_number() over (partition by record_key order by version desc) = 1
+    where record_key in (select record_key from units)
+    group by record_key, version
+    qualify version = max(version) over (partition by record_key)
 ),
 
 ordered as (
     select
-        staged.*,
+        units.*,
         coalesce(
-            lag(staged.row_hash) over (
-                partition by staged.record_key order by staged.file_order, staged.source_row
-            ),
-            latest.row_hash
+            lag(units.set_hash) over (partition by units.record_key order by units.file_order),
+            current.set_hash
         ) as previous_hash,
-        coalesce(latest.version, 0) as base_version
-    from staged
-    left join latest using (record_key)
+        coalesce(current.version, 0) as base_version
+    from units
+    left join current using (record_key)
 ),
 
 changed as (
-    select * from ordered
-    where previous_hash is distinct from row_hash
+    select
+        record_key,
+        file_order,
+        base_version
+        + row_number() over (partition by record_key order by file_order) as version
+    from ordered
+    where previous_hash is distinct from set_hash
 ),
 
 final as (
     select
-        * exclude (file_order, previous_hash, base_version),
-        base_version
-        + row_number() over (partition by record_key order by file_order, source_row) as version
-    from changed
+        staged.* exclude (file_order),
+        changed.version,
+        row_number() over (
+            partition by staged.record_key, changed.version order by staged.source_row
+        ) as session_no
+    from staged
+    inner join changed using (record_key, file_order)
 )
 
 select * from final
