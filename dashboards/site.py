@@ -342,9 +342,7 @@ def surveillance_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: st
 def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
     results = query(con, "dashboards/quality_results", {})
     trend = query(con, "dashboards/quality_trend", {})
-    quarantine = query(
-        con, f"dashboards/quality_quarantine{'_public' if ctx.public else ''}", {}
-    )
+    quarantine = query(con, f"dashboards/quality_quarantine{'_public' if ctx.public else ''}", {})
     completeness = query(con, "dashboards/quality_completeness", {})
     failing = results[results["unexpected_count"] > 0]
     passing = results[results["unexpected_count"] == 0]

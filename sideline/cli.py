@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
+import shutil
 import sys
 import time
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
-from sideline.settings import Settings, SettingsError
+from sideline.settings import Settings, SettingsError, unknown_variables
 
 if TYPE_CHECKING:
     from sideline.flows.pipeline import RunSummary
@@ -40,8 +42,28 @@ class Progress:
             sys.stderr.flush()
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage, which Sideline reserves for a failed run: 64 instead."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def command_name() -> str:
+    """How to call Sideline again as the user just did: `sideline` when that is on PATH and is
+    this program, else the path that was run (README line 1 leaves it in .venv/bin)."""
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if program is not None and program.name == "sideline":
+        on_path = shutil.which("sideline")
+        if on_path and Path(on_path).resolve() == program.resolve():
+            return "sideline"
+        return shlex.quote(str(program.resolve()))
+    return f"{shlex.quote(sys.executable)} -m sideline"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sideline",
         description="Injury surveillance for sports teams: inbox, validation, DuckDB, dashboards.",
     )
@@ -96,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for warning in unknown_variables():
+        print(f"sideline: warning: {warning}", file=sys.stderr)
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -218,7 +242,7 @@ def print_summary(summary: RunSummary) -> None:
     if summary.site_index:
         print(f"dashboards: {summary.site_index.resolve()}")
     hint = f"select * from quarantine where run_id = '{summary.run_id}'"  # noqa: S608 - printed
-    print(f'quarantine: sideline query "{hint}"')
+    print(f"quarantine: {command_name()} query {shlex.quote(hint)}")
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -282,7 +306,8 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.analyst_database
     if not path.exists():
         print(
-            f"sideline query: no analyst database at {path} yet; run `sideline run` first",
+            f"sideline query: no analyst database at {path.resolve()} yet; run "
+            f"`{command_name()} run` first",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -316,8 +341,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.analyst_database.exists():
         print(
-            f"sideline export: no analyst database at {settings.analyst_database} yet; run "
-            "`sideline run` first",
+            f"sideline export: no analyst database at {settings.analyst_database.resolve()} yet; "
+            f"run `{command_name()} run` first",
             file=sys.stderr,
         )
         return EXIT_USAGE

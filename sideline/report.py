@@ -11,7 +11,7 @@ from sideline.db import sql
 from sideline.risk import DISCLAIMER, MODEL_VERSION
 
 REFERENCE_POINTS = (
-    "reference (SURVEILLANCE.md): UEFA elite football about 8 per 1000 h, match 27.5, "
+    "reference (docs/definitions.md): UEFA elite football about 8 per 1000 h, match 27.5, "
     "training 4.1, re-injury share 10-12%; MLS 8.7, match 14.0, training 3.4"
 )
 

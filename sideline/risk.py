@@ -1,4 +1,4 @@
-"""Myositis ossificans risk model v1 (../shared/CLINICAL.md): pure, typed, no I/O.
+"""Myositis ossificans risk model v1 (Ryan et al. 1991 and others): pure, typed, no I/O.
 
 The weights are a transparent prior, not an estimate: Ryan et al. 1991 report univariate
 associations from about ten MO cases among young cadets and no study gives effect sizes per

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -52,6 +53,10 @@ class Settings:
             raise SettingsError("SIDELINE_SEASON_START_MONTH must be a month number 1-12")
         if self.day_count not in ("ioc", "calendar"):
             raise SettingsError("SIDELINE_DAY_COUNT must be 'ioc' or 'calendar'")
+        if self.open_injury_days < 1:
+            raise SettingsError(
+                "SIDELINE_OPEN_INJURY_DAYS must be a whole number of days, 1 or more"
+            )
         if len(self.schedule.split()) != 5:
             raise SettingsError("SIDELINE_SCHEDULE must be a five-field cron expression")
 
@@ -95,6 +100,11 @@ class Settings:
         return datetime.now(self.tz).replace(tzinfo=None)
 
     @classmethod
+    def variables(cls) -> tuple[str, ...]:
+        """Every `SIDELINE_*` variable Sideline reads."""
+        return tuple(PREFIX + f.name.upper() for f in fields(cls))
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         kwargs: dict[str, object] = {}
@@ -120,3 +130,17 @@ class Settings:
         if v := env.get(PREFIX + "DAY_COUNT"):
             kwargs["day_count"] = v.strip().lower()
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def unknown_variables(env: Mapping[str, str] | None = None) -> list[str]:
+    """Warnings for `SIDELINE_*` variables Sideline does not read: a misspelt setting would
+    otherwise be ignored without a word."""
+    env = os.environ if env is None else env
+    known = Settings.variables()
+    warnings = []
+    for name in sorted(env):
+        if name.startswith(PREFIX) and name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            warnings.append(f"{name} is not a Sideline setting and is ignored{hint}")
+    return warnings

@@ -11,7 +11,8 @@ from sideline.flows import pipeline
 from sideline.settings import Settings
 
 SCENARIOS = Path(__file__).parent / "scenarios"
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "injurytools"
+# injurytools example data, shipped with the tests (see its README for source and licence)
+INJURYTOOLS = Path(__file__).parent / "data" / "injurytools"
 # The day the scenario files are judged on ("no future dates"): fixed so tests never age.
 TODAY = datetime(2026, 11, 25, 12, 0)
 

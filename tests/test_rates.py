@@ -11,7 +11,7 @@ from sideline.flows import pipeline
 
 from sideline.settings import Settings
 
-from .conftest import SHARED_DATA, TODAY, rows
+from .conftest import INJURYTOOLS, TODAY, rows
 from .models import build, table
 
 
@@ -34,7 +34,7 @@ def test_ncaa_football_incidence_and_ci():
         con,
         "select injuries, incidence_per_1000h, incidence_ci_low, incidence_ci_high"
         " from injury_rates "
-        "where team_id = 'all' and season = 'all'",
+        "where all_teams and season = 'all'",
     )[0]
     assert got[0] == 10301
     assert [round(x, 2) for x in got[1:]] == [10.37, 10.17, 10.57]
@@ -42,9 +42,9 @@ def test_ncaa_football_incidence_and_ci():
 
 def liverpool_inbox(settings: Settings) -> None:
     """injurytools' raw_df_injuries / raw_df_exposures written as inbox files of the contract."""
-    with open(SHARED_DATA / "raw_df_injuries.csv", newline="") as f:
+    with open(INJURYTOOLS / "raw_df_injuries.csv", newline="") as f:
         injuries = list(csv.DictReader(f))
-    with open(SHARED_DATA / "raw_df_exposures.csv", newline="") as f:
+    with open(INJURYTOOLS / "raw_df_exposures.csv", newline="") as f:
         exposures = list(csv.DictReader(f))
     with open(settings.inbox / "injuries_liverpool.csv", "w", newline="") as f:
         out = csv.writer(f)
@@ -143,7 +143,7 @@ def test_injurytools_export_round_trips_the_real_records(liverpool, tmp_path):
     assert main(["export", str(tmp_path / "out")]) == 0
     with open(tmp_path / "out" / "injurytools_injuries.csv", newline="") as f:
         injuries = list(csv.DictReader(f))
-    with open(SHARED_DATA / "raw_df_injuries.csv", newline="") as f:
+    with open(INJURYTOOLS / "raw_df_injuries.csv", newline="") as f:
         source = list(csv.DictReader(f))
     assert len(injuries) == 82
     assert sorted(

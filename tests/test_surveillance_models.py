@@ -64,11 +64,12 @@ def test_events_count_once_with_the_most_severe_diagnosis():
             0.0,
         ),
     ]
-    assert table(con, "select team_id, season, injuries from injury_rates order by all") == [
-        ("all", "2026/2027", 2),
-        ("all", "all", 2),
-        ("eagles", "2026/2027", 2),
-        ("eagles", "all", 2),
+    rates = "select team_id, all_teams, season, injuries from injury_rates order by all"
+    assert table(con, rates) == [
+        ("eagles", False, "2026/2027", 2),
+        ("eagles", False, "all", 2),
+        (None, True, "2026/2027", 2),
+        (None, True, "all", 2),
     ]
 
 

@@ -1,6 +1,6 @@
 -- Per team over its whole record, beside the reference points of SURVEILLANCE.md.
 select
-    team_id,
+    case when all_teams then 'all teams' else team_id end as team_id,
     injuries,
     round(exposure_hours) as exposure_hours,
     round(incidence_per_1000h, 1) as incidence,
@@ -11,4 +11,4 @@ select
     round(100 * reinjury_share, 1) as reinjury_pct
 from injury_rates
 where season = 'all'
-order by team_id = 'all', team_id
+order by all_teams, injury_rates.team_id

@@ -10,6 +10,7 @@ final as (
         athlete_id,
         date,
         period_end,
+        session_id,
         activity,
         minutes,
         minutes / 60.0 as hours,

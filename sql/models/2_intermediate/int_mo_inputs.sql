@@ -25,7 +25,9 @@ prior_thigh as (
             when injury_date <= prior_return + interval 12 month then 'recurrence'
         end as timing,
         is_side_unrecorded as is_side_unknown,
-        is_same_side
+        is_same_side,
+        prior_date,
+        prior_time
     from int_prior_injuries
     where prior_body_region = 'thigh'
         and (team_id, record_id) in (select (team_id, record_id) from scored)
@@ -37,7 +39,17 @@ reinjury as (
         record_id,
         max(case timing when 'exacerbation' then 2 when 'recurrence' then 1 else 0 end)
             filter (where is_same_side and not is_side_unknown) as level,
-        arg_max(prior_record_id, case timing when 'exacerbation' then 2 else 1 end)
+        -- the earlier injury named: the worse timing, then the latest, then the record id, so
+        -- two builds of one inbox always name the same one
+        arg_max(
+            prior_record_id,
+            (
+                case timing when 'exacerbation' then 2 else 1 end,
+                prior_date,
+                coalesce(prior_time, time '00:00'),
+                prior_record_id
+            )
+        )
             filter (where is_same_side and not is_side_unknown and timing is not null)
             as prior_record_id,
         bool_or(is_side_unknown and timing is not null) as is_side_unknown

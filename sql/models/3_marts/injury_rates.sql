@@ -1,5 +1,6 @@
 -- Injury rates per team and season, per team overall (season `all`), per season across teams
--- (team `all`) and overall. Incidence and burden per 1000 h with the Poisson/Wald 95% CI that
+-- and overall. Rows across teams have `all_teams` true and no team_id, so a team that is really
+-- called `all` cannot be mistaken for them (season labels are computed, so `all` is safe there). Incidence and burden per 1000 h with the Poisson/Wald 95% CI that
 -- injurytools and the NCAA ISP use (macros of sql/migrations/005_rate_macros.sql), n being
 -- injuries (incidence) or days lost (burden). Injuries are events, counted once.
 create or replace table injury_rates as
@@ -12,7 +13,9 @@ with events as (
         count(*) filter (where activity = 'training') as training_injuries,
         count(*) filter (where is_ongoing) as ongoing_injuries,
         count(*) filter (where is_reinjury) as reinjuries,
-        sum(days_lost) as days_lost
+        sum(days_lost) as days_lost,
+        grouping(team_id) = 1 as all_teams,
+        grouping(season) = 1 as all_seasons
     from int_injury_events
     group by grouping sets ((team_id, season), (team_id), (season), ())
 ),
@@ -23,14 +26,17 @@ exposure as (
         season,
         sum(hours) as exposure_hours,
         sum(hours) filter (where activity = 'match') as match_hours,
-        sum(hours) filter (where activity = 'training') as training_hours
+        sum(hours) filter (where activity = 'training') as training_hours,
+        grouping(team_id) = 1 as all_teams,
+        grouping(season) = 1 as all_seasons
     from stg_exposures
     group by grouping sets ((team_id, season), (team_id), (season), ())
 ),
 
 joined as (
     select
-        coalesce(events.team_id, exposure.team_id, 'all') as team_id,
+        coalesce(events.team_id, exposure.team_id) as team_id,
+        coalesce(events.all_teams, exposure.all_teams) as all_teams,
         coalesce(events.season, exposure.season, 'all') as season,
         coalesce(events.injuries, 0) as injuries,
         coalesce(events.match_injuries, 0) as match_injuries,
@@ -44,12 +50,15 @@ joined as (
     from events
     full outer join exposure
         on events.team_id is not distinct from exposure.team_id
+        and events.all_teams = exposure.all_teams
         and events.season is not distinct from exposure.season
+        and events.all_seasons = exposure.all_seasons
 ),
 
 final as (
     select
         team_id,
+        all_teams,
         season,
         injuries,
         exposure_hours,
@@ -74,4 +83,4 @@ final as (
     from joined
 )
 
-select * from final order by team_id = 'all', team_id, season = 'all', season
+select * from final order by all_teams, team_id, season = 'all', season

@@ -1,6 +1,6 @@
 -- Injuries (diagnoses) and days lost by body region, tissue, mechanism and activity, per team
 -- and season (and `all`), with incidence and burden per 1000 h of all exposure; for activity,
--- per 1000 h of that activity's exposure.
+-- per 1000 h of that activity's exposure. Rows across teams have `all_teams` true and no team_id.
 create or replace table injury_rates_by_category as
 with diagnoses as (
     select
@@ -22,7 +22,8 @@ long as (
 
 counted as (
     select
-        coalesce(team_id, 'all') as team_id,
+        team_id,
+        grouping(team_id) = 1 as all_teams,
         coalesce(season, 'all') as season,
         dimension,
         category,
@@ -39,7 +40,8 @@ counted as (
 
 hours as (
     select
-        coalesce(team_id, 'all') as team_id,
+        team_id,
+        grouping(team_id) = 1 as all_teams,
         coalesce(season, 'all') as season,
         coalesce(activity, 'all') as activity,
         sum(hours) as exposure_hours
@@ -53,6 +55,7 @@ hours as (
 final as (
     select
         counted.team_id,
+        counted.all_teams,
         counted.season,
         counted.dimension,
         counted.category,
@@ -63,7 +66,8 @@ final as (
         per_1000h(counted.days_lost, hours.exposure_hours) as burden_per_1000h
     from counted
     left join hours
-        on counted.team_id = hours.team_id
+        on counted.team_id is not distinct from hours.team_id
+        and counted.all_teams = hours.all_teams
         and counted.season = hours.season
         and hours.activity = case
             when counted.dimension = 'activity' then counted.category else 'all'
