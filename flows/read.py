@@ -250,7 +250,7 @@ def _jsonl_records(name: str, text: str) -> tuple[list[str], Records]:
             # numbers stay the text they were written as: no float rounding, no digit limit
             obj = json.loads(line, parse_int=str, parse_float=str, parse_constant=str)
         except json.JSONDecodeError as exc:
-            problem = f"not JSON: {exc.msg} at character {exc.pos + 1}"
+            problem = f"not JSON: {exc.msg} (character {exc.pos + 1})"
         except RecursionError:
             problem = "not JSON this reader accepts: nested too deeply"
         if problem is None and not isinstance(obj, dict):

@@ -14,6 +14,9 @@ final as (
         activity,
         minutes,
         minutes / 60.0 as hours,
+        -- what models sum instead of hours: a sum of decimals is exact, so it does not depend
+        -- on the order threads add rows in, and two builds of one inbox give the same digits
+        minutes::decimal(38, 6) as minutes_exact,
         season_label(date, $season_start_month) as season
     from latest
 )

@@ -5,7 +5,7 @@ select
     athlete_id,
     season,
     activity,
-    sum(hours) as exposure_hours,
+    sum(minutes_exact) / 60 as exposure_hours,
     count(*) as sessions
 from stg_exposures
 group by all

@@ -24,9 +24,9 @@ exposure as (
     select
         team_id,
         season,
-        sum(hours) as exposure_hours,
-        sum(hours) filter (where activity = 'match') as match_hours,
-        sum(hours) filter (where activity = 'training') as training_hours,
+        sum(minutes_exact) / 60 as exposure_hours,
+        sum(minutes_exact) filter (where activity = 'match') / 60 as match_hours,
+        sum(minutes_exact) filter (where activity = 'training') / 60 as training_hours,
         grouping(team_id) = 1 as all_teams,
         grouping(season) = 1 as all_seasons
     from stg_exposures

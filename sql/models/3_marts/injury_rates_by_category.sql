@@ -44,7 +44,7 @@ hours as (
         grouping(team_id) = 1 as all_teams,
         coalesce(season, 'all') as season,
         coalesce(activity, 'all') as activity,
-        sum(hours) as exposure_hours
+        sum(minutes_exact) / 60 as exposure_hours
     from stg_exposures
     group by grouping sets (
         (team_id, season, activity), (team_id, activity), (season, activity), (activity),
