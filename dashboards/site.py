@@ -47,6 +47,7 @@ class SiteContext:
     season_start_month: int
     public: bool
     teams: tuple[str, ...]
+    timezone: str = "UTC"  # the team's: times on the pages are shown in it
 
     def values(self, team_id: str | None = None) -> dict[str, object]:
         return {
@@ -63,10 +64,11 @@ def build_site(
     as_of: date,
     season_start_month: int,
     public: bool = False,
+    timezone: str = "UTC",
 ) -> Path:
     """Write the whole site to `target` (replaced as a whole); returns its index.html."""
     teams = tuple(query(con, "dashboards/teams", {})["team_id"])
-    ctx = SiteContext(as_of, season_start_month, public, teams)
+    ctx = SiteContext(as_of, season_start_month, public, teams, timezone)
     staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -81,6 +83,25 @@ def build_site(
         (folder / "surveillance.html").write_text(
             surveillance_page(con, ctx, team), encoding="utf-8"
         )
+    return _swap(staging, target)
+
+
+def build_status_site(
+    con: duckdb.DuckDBPyConnection, target: Path, *, as_of: date, timezone: str = "UTC"
+) -> Path:
+    """Only the index with the runs, for when there is no data to show yet (the first run
+    failed): the medical team still sees that it failed, and when."""
+    ctx = SiteContext(as_of, 7, False, (), timezone)
+    staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    runs = query(con, "dashboards/runs", {})
+    (staging / "index.html").write_text(index_page(ctx, runs), encoding="utf-8")
+    return _swap(staging, target)
+
+
+def _swap(staging: Path, target: Path) -> Path:
+    """Put the built site in place of the old one, whole."""
     old = target.with_name(f"{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
@@ -148,17 +169,23 @@ def index_page(ctx: SiteContext, runs: pd.DataFrame) -> str:
         finished = pd.Timestamp(
             last["finished_at"] if pd.notna(last["finished_at"]) else last["started_at"]
         )
+        if finished.tzinfo is None:
+            finished = finished.tz_localize("UTC")
+        local = finished.tz_convert(ctx.timezone)
         failed = last["status"] != "success"
         css = "warn" if failed else "ok"
+        step = last.get("step")
+        where = f" at the {step} step" if isinstance(step, str) else ""
         status = (
-            f'<div class="{css}" id="last-run" data-finished="{esc(finished.isoformat())}">'
-            f"<b>Last run</b> {esc(finished.strftime('%Y-%m-%d %H:%M %Z'))}: "
-            f"<b>{esc(last['status'])}</b>, {esc(int(last['files_in']))} new file(s), "
-            f"{esc(int(last['rows_loaded']))} rows loaded, "
+            f'<div class="{css}" id="last-run" data-finished="{esc(finished.isoformat())}" '
+            f'data-status="{esc(last["status"])}">'
+            f"<b>Last run</b> {esc(local.strftime('%Y-%m-%d %H:%M %Z'))}: "
+            f"<b>{esc(last['status'])}</b>{esc(where)}, {esc(int(last['files_in']))} new "
+            f"file(s), {esc(int(last['rows_loaded']))} rows loaded, "
             f"{esc(int(last['rows_quarantined']))} quarantined."
             + (
-                f"<br>The last run failed: {esc(last['message'])}. The pages show the data "
-                "as it was before it."
+                f"<br>The last run {esc(last['status'])}{esc(where)}: {esc(last['message'])}. "
+                "The pages show the data as it was before it, unless it says it loaded."
                 if failed
                 else ""
             )

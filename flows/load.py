@@ -62,6 +62,7 @@ class RunRecord:
     day_count: str
     message: str | None
     step: str | None  # where a failed run failed
+    trigger: str = "manual"  # or "scheduled"
 
 
 def record_key(frame: pd.DataFrame, table: Table) -> pd.Series:

@@ -1,8 +1,11 @@
-"""The Prefect flow `nightly`: the stages of `pipeline.run`, each a task.
+"""The Prefect flow `nightly`: the stages of `pipeline.run`, each a task, and what Prefect shows
+of each run (a markdown summary and a table of the rates, as artifacts).
 
-Run as a plain process, no server to start: Prefect brings up its temporary local API under the
-Sideline home (see `sideline.prefect_env`). Tasks receive connections and file lists, never
-large DataFrames to hash, so caching is off for all of them.
+`sideline run` calls it as a plain process (Prefect's temporary local API, or the server that
+PREFECT_API_URL names); `sideline serve` serves it as the deployment `nightly/nightly` on a
+Prefect server with the team's cron and time zone. Tasks receive connections and file lists,
+never large DataFrames to hash, so caching is off for all of them. Only publishing retries: it
+writes files, which can fail for a moment; validation and loading never retry.
 """
 
 from __future__ import annotations
@@ -10,23 +13,120 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import duckdb
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from sideline.settings import Settings
+from sideline.db import query
+from sideline.settings import Settings, SettingsError
 
 from . import pipeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# transient I/O only: a full disk or a locked file can clear; a bad row cannot
+RETRIED = {"publish_snapshot": 2, "publish_site": 2}
+
 
 def as_task(fn: F) -> F:
     name = fn.__name__.replace("_", "-")
-    return task(fn, name=name, cache_policy=NO_CACHE, persist_result=False)  # type: ignore[return-value]
+    retries = RETRIED.get(fn.__name__, 0)
+    return task(  # type: ignore[return-value]
+        fn,
+        name=name,
+        cache_policy=NO_CACHE,
+        persist_result=False,
+        retries=retries,
+        retry_delay_seconds=5 if retries else 0,
+    )
 
 
-@flow(name="nightly", log_prints=True, persist_result=False)
-def nightly(settings: Settings, progress: pipeline.Progress | None = None) -> pipeline.RunSummary:
-    if progress is None:
-        return pipeline.run(settings, as_step=as_task)
-    return pipeline.run(settings, progress=progress, as_step=as_task)
+def _timeout_seconds() -> int | None:
+    """The run timeout (SIDELINE_RUN_TIMEOUT_MINUTES). Read where the flow is loaded, since a
+    flow's timeout is fixed when it is defined: `sideline run`, `sideline serve` and the
+    runner's subprocess for each served run all share the one environment."""
+    try:
+        return Settings.from_env().run_timeout_minutes * 60
+    except SettingsError:
+        return None  # the command itself reports bad settings
+
+
+@flow(name="nightly", log_prints=True, persist_result=False, timeout_seconds=_timeout_seconds())
+def nightly(
+    settings: Settings | None = None,
+    progress: pipeline.Progress | None = None,
+    trigger: str = "manual",
+) -> pipeline.RunSummary:
+    """One run over the inbox; a served deployment passes no settings and reads them from the
+    environment `sideline serve` was started with."""
+    settings = settings or Settings.from_env()
+    try:
+        summary = pipeline.run(
+            settings, progress=progress or pipeline.quiet, as_step=as_task, trigger=trigger
+        )
+    except pipeline.RunFailed as exc:
+        _artifacts(settings, exc.summary, failure=exc)
+        raise
+    _artifacts(settings, summary)
+    return summary
+
+
+def _artifacts(
+    settings: Settings,
+    summary: pipeline.RunSummary | None,
+    failure: pipeline.RunFailed | None = None,
+) -> None:
+    """The story of the run in the Prefect UI, as on the dashboards; never a reason to fail."""
+    try:
+        create_markdown_artifact(
+            key="nightly-summary", markdown=summary_markdown(settings, summary, failure)
+        )
+        if summary is not None and summary.analyst_database is not None:
+            rates = rate_rows(summary.analyst_database)
+            if rates:
+                create_table_artifact(key="injury-rates", table=rates)
+    except Exception as exc:  # a Prefect API hiccup must not turn a good run into a failed one
+        print(f"could not write the Prefect artifacts: {exc}")
+
+
+def summary_markdown(
+    settings: Settings,
+    summary: pipeline.RunSummary | None,
+    failure: pipeline.RunFailed | None = None,
+) -> str:
+    lines = ["# Sideline nightly run", ""]
+    if failure is not None:
+        state = "loaded, not published" if failure.committed else "failed, nothing written"
+        lines += [f"**{state}** at the `{failure.step}` step: {failure}", ""]
+    if summary is not None:
+        lines += [
+            f"Run `{summary.run_id}` ({summary.trigger}): {len(summary.files)} new file(s), "
+            f"{summary.rows_in} rows in, {summary.rows_loaded} loaded, "
+            f"{summary.rows_quarantined} quarantined.",
+            "",
+            "| file | table | in | loaded | quarantined | status |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {f.file_name} | {f.table_name or '-'} | {f.rows_in} | {f.rows_loaded} | "
+            f"{f.rows_quarantined} | {f.status} |"
+            for f in summary.files
+        ]
+        lines += ["", f"New high-risk contusions: {len(summary.new_high_risk)}"]
+        lines += [
+            f"- {c['team_id']} {c['record_id']} (athlete {c['athlete_id']}): {c['tier']}"
+            for c in summary.new_high_risk
+        ]
+    lines += ["", f"Dashboards: `{(settings.site / 'index.html').resolve()}`"]
+    lines += [f"Analyst database: `{settings.analyst_database.resolve()}`"]
+    return "\n".join(lines)
+
+
+def rate_rows(analyst_database: Any) -> list[dict[str, Any]]:
+    con = duckdb.connect(str(analyst_database), read_only=True)
+    try:
+        frame = query(con, "report/rate_artifact", {})
+    finally:
+        con.close()
+    return frame.to_dict("records")

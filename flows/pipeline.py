@@ -22,6 +22,7 @@ import pandas as pd
 
 from sideline.catalogue import TABLES
 from sideline.db import connect
+from sideline.notify import notify
 from sideline.settings import Settings
 
 from .discover import InboxFile, discover
@@ -36,7 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     return None
 
 
@@ -48,6 +49,9 @@ class RunSummary:
     versions_written: dict[str, int] = field(default_factory=dict)
     analyst_database: Path | None = None
     site_index: Path | None = None
+    trigger: str = "manual"
+    # contusions that newly reached a high tier in this run (team, record, athlete id, tier)
+    new_high_risk: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def rows_in(self) -> int:
@@ -77,7 +81,7 @@ class RunFailed(Exception):
         return self.summary is not None
 
 
-def read_files(files: list[InboxFile], progress: Progress = _quiet) -> list[Staged]:
+def read_files(files: list[InboxFile], progress: Progress = quiet) -> list[Staged]:
     staged = []
     for i, f in enumerate(files, start=1):
         progress(f"read {i}/{len(files)}: {f.path.name}")
@@ -139,7 +143,8 @@ def load_run(
     run_id: str,
     started_at: datetime,
     as_of: date,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
+    trigger: str = "manual",
 ) -> RunSummary:
     now = datetime.now(UTC)
     failures = validated.failures + [s.file_failure for s in staged if s.file_failure]
@@ -152,7 +157,7 @@ def load_run(
     }
     for f, s in _rejected_files(files, staged):
         _keep_rejected_file(settings, f, s)
-    summary = RunSummary(run_id, "success", ledger)
+    summary = RunSummary(run_id, "success", ledger, trigger=trigger)
     record = RunRecord(
         run_id,
         started_at,
@@ -165,6 +170,7 @@ def load_run(
         settings.day_count,
         None,
         None,
+        trigger,
     )
     results = [{"run_id": run_id, **r} for r in validated.results]
     summary.versions_written = write_run(
@@ -174,16 +180,19 @@ def load_run(
         ledger=ledger,
         results=results,
         run=record,
-        derive=lambda c: derive(c, settings, run_id, as_of),
+        derive=lambda c: summary.new_high_risk.extend(derive(c, settings, run_id, as_of)),
         progress=progress,
     )
     return summary
 
 
-def derive(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, as_of: date) -> None:
-    """The model and score stages, run inside the load transaction."""
+def derive(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, as_of: date
+) -> list[dict[str, str]]:
+    """The model and score stages, run inside the load transaction; returns the contusions
+    that newly reached a high tier."""
     build_models(con, model_parameters(settings, as_of))
-    score_contusions(con, run_id, as_of)
+    return score_contusions(con, run_id, as_of).newly_high
 
 
 def _rejected_files(files: list[InboxFile], staged: list[Staged]) -> list[tuple[InboxFile, Staged]]:
@@ -213,6 +222,7 @@ def record_failed_run(
     run_id: str,
     started_at: datetime,
     failure: RunFailed,
+    trigger: str = "manual",
 ) -> None:
     """The failed run's row in `run_log`, saying truthfully what happened; when even that
     cannot be written (the disk is full), stderr says so, and the run's own error stands."""
@@ -227,7 +237,7 @@ def record_failed_run(
         run_id,
         started_at,
         datetime.now(UTC),
-        "failed",
+        "failed" if isinstance(failure.cause, Exception) else "cancelled",
         len(summary.files) if summary else 0,
         summary.rows_in if summary else 0,
         summary.rows_loaded if summary else 0,
@@ -235,6 +245,7 @@ def record_failed_run(
         settings.day_count,
         what + str(failure),
         failure.step,
+        trigger,
     )
     try:
         con.begin()
@@ -249,12 +260,17 @@ def record_failed_run(
 
 
 def _show_failure(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> None:
-    """Rebuild the site over the unchanged data so its index says the last run failed; a
-    failure here must not hide the run's own error."""
+    """Rebuild the site over the unchanged data so its index says the last run failed (only the
+    index when there is no data yet); a failure here must not hide the run's own error."""
+    from sideline.dashboards.site import build_status_site
+
     try:
         publish_site(con, settings, as_of)
-    except Exception as exc:
-        sys.stderr.write(f"sideline: the site could not be rebuilt after the failure: {exc}\n")
+    except Exception:
+        try:
+            build_status_site(con, settings.site, as_of=as_of, timezone=settings.timezone)
+        except Exception as exc:
+            sys.stderr.write(f"sideline: the site could not be rebuilt after the failure: {exc}\n")
 
 
 def identity(fn: F) -> F:
@@ -264,11 +280,16 @@ def identity(fn: F) -> F:
 def run(
     settings: Settings,
     *,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     as_step: Callable[[F], F] = identity,
     now: datetime | None = None,
+    trigger: str = "manual",
 ) -> RunSummary:
-    """One nightly run. `as_step` wraps each stage (the Prefect flow makes them tasks)."""
+    """One nightly run. `as_step` wraps each stage (the Prefect flow makes them tasks).
+
+    Every way it can end leaves a `run_log` row: success; failed, with the step; cancelled (a
+    signal). A failure turns the dashboard index red and calls SIDELINE_NOTIFY; so does a
+    contusion newly reaching a high tier."""
     started_at = datetime.now(UTC)
     run_id = started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     local_now = now or settings.now()
@@ -288,21 +309,84 @@ def run(
         step = "load"
         progress("load")
         summary = as_step(load_run)(
-            con, settings, files, staged, validated, run_id, started_at, local_now.date(), progress
+            con,
+            settings,
+            files,
+            staged,
+            validated,
+            run_id,
+            started_at,
+            local_now.date(),
+            progress,
+            trigger,
         )
         step = "publish"
         progress("publish")
         summary.analyst_database = as_step(publish_snapshot)(con, settings)
         progress("publish: dashboards")
         summary.site_index = as_step(publish_site)(con, settings, local_now.date())
-        return summary
-    except Exception as exc:
+    except BaseException as exc:
+        # a signal arrives as KeyboardInterrupt, or as Prefect's TerminationSignal for SIGTERM:
+        # the transaction has rolled back, and the run is logged as cancelled
         failure = RunFailed(step, exc, summary)
-        record_failed_run(con, settings, run_id, started_at, failure)
-        _show_failure(con, settings, local_now.date())
-        raise failure from exc
+        record_failed_run(con, settings, run_id, started_at, failure, trigger)
+        if isinstance(exc, Exception):
+            _show_failure(con, settings, local_now.date())
+            notify(settings, "run_failed", failure_details(run_id, failure, trigger))
+            raise failure from exc
+        raise
     finally:
         con.close()
+    if summary.new_high_risk:
+        notify(settings, "new_high_risk", summary_details(summary))
+    return summary
+
+
+def summary_details(summary: RunSummary) -> dict[str, object]:
+    """What a notification says of a run: counts, ids and tiers, no names."""
+    return {
+        "run_id": summary.run_id,
+        "trigger": summary.trigger,
+        "files": len(summary.files),
+        "rows_in": summary.rows_in,
+        "rows_loaded": summary.rows_loaded,
+        "rows_quarantined": summary.rows_quarantined,
+        "new_high_risk": summary.new_high_risk,
+    }
+
+
+def failure_details(run_id: str, failure: RunFailed, trigger: str) -> dict[str, object]:
+    details = summary_details(failure.summary) if failure.summary else {"run_id": run_id}
+    return {
+        **details,
+        "run_id": run_id,
+        "trigger": trigger,
+        "status": "failed",
+        "step": failure.step,
+        "loaded": failure.committed,
+        "error": str(failure),
+    }
+
+
+def record_start_failure(
+    settings: Settings, step: str, error: BaseException, trigger: str = "manual"
+) -> None:
+    """A run that failed before its flow could begin (Prefect unreachable): its `run_log` row,
+    the red index and the notification, as for a run that failed inside."""
+    started_at = datetime.now(UTC)
+    run_id = started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    failure = RunFailed(step, error, None)
+    try:
+        con = connect(settings.database)
+    except Exception:
+        notify(settings, "run_failed", failure_details(run_id, failure, trigger))
+        raise
+    try:
+        record_failed_run(con, settings, run_id, started_at, failure, trigger)
+        _show_failure(con, settings, settings.now().date())
+    finally:
+        con.close()
+    notify(settings, "run_failed", failure_details(run_id, failure, trigger))
 
 
 def remove_leftovers(settings: Settings) -> None:

@@ -53,7 +53,11 @@ def publish_site(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     from sideline.dashboards.site import build_site
 
     index = build_site(
-        con, settings.site, as_of=as_of, season_start_month=settings.season_start_month
+        con,
+        settings.site,
+        as_of=as_of,
+        season_start_month=settings.season_start_month,
+        timezone=settings.timezone,
     )
     if settings.public_site:
         build_site(
@@ -62,5 +66,6 @@ def publish_site(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
             as_of=as_of,
             season_start_month=settings.season_start_month,
             public=True,
+            timezone=settings.timezone,
         )
     return index

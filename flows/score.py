@@ -8,14 +8,14 @@ each reminder's status on the run day. The scoring itself is `sideline.risk.asse
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from sideline.db import execute, sql
-from sideline.risk import Contusion, Exam, assess, inputs_hash
+from sideline.risk import TIER_ORDER, Contusion, Exam, assess, inputs_hash
 
 
 def contusion_from_row(row: dict[str, Any]) -> Contusion:
@@ -31,19 +31,43 @@ def contusion_from_row(row: dict[str, Any]) -> Contusion:
     return Contusion(**fields, exams=exams)
 
 
-def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object) -> int:
-    """Re-score what changed; returns how many contusions were (re-)scored."""
+# a contusion that newly reaches one of these tiers is news for the medical team (SIDELINE_NOTIFY)
+ALERT_TIERS = frozenset(TIER_ORDER[TIER_ORDER.index("high") :])
+
+
+@dataclass(frozen=True)
+class Scored:
+    rescored: int
+    newly_high: list[dict[str, str]]  # team_id, record_id, athlete_id, tier: no names
+
+
+def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object) -> Scored:
+    """Re-score what changed; says how many contusions were (re-)scored and which of them newly
+    reached a high tier."""
     relation = con.execute(sql("score/inputs"))
     columns = [d[0] for d in relation.description]
     rows = [dict(zip(columns, r, strict=True)) for r in relation.fetchall()]
-    stored = {(t, r): h for t, r, h in con.execute(sql("score/stored_hashes")).fetchall()}
+    found = con.execute(sql("score/stored_hashes")).fetchall()
+    stored = {(t, r): h for t, r, h, _ in found}
+    tiers = {(t, r): tier for t, r, _, tier in found}
     rescored = []
+    newly_high = []
     for row in rows:
         contusion = contusion_from_row(row)
         digest = inputs_hash(contusion)
         if stored.get((row["team_id"], row["record_id"])) == digest:
             continue
         a = assess(contusion)
+        key = (row["team_id"], row["record_id"])
+        if a.tier in ALERT_TIERS and tiers.get(key) not in ALERT_TIERS:
+            newly_high.append(
+                {
+                    "team_id": key[0],
+                    "record_id": key[1],
+                    "athlete_id": row["athlete_id"],
+                    "tier": a.tier,
+                }
+            )
         rescored.append(
             {
                 "team_id": row["team_id"],
@@ -78,7 +102,7 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
         con.unregister("current_keys")
         con.unregister("rescored")
     execute(con, sql("score/mo_risk"), {"as_of": as_of})
-    return len(rescored)
+    return Scored(len(rescored), newly_high)
 
 
 _SCORE_COLUMNS = [

@@ -1,9 +1,6 @@
 """`sideline`: the one entry point (CONTRACT section 3). Thin: parses, calls, prints.
 
-Exit codes scripts can trust: 0 done; 1 `check` found failing rows (or `run --strict` quarantined
-some); 2 the run failed and the database is as it was before it; 3 the database is held by
-another run; 4 the rows were loaded but publishing failed (the next run publishes); 64 bad usage
-or settings.
+Exit codes are in `sideline.exits`.
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ import json
 import shlex
 import shutil
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,24 +18,17 @@ from typing import TYPE_CHECKING, NoReturn
 from sideline.settings import Settings, SettingsError, unknown_variables
 
 if TYPE_CHECKING:
-    from sideline.flows.pipeline import RunSummary
+    pass
 
-EXIT_OK, EXIT_ROWS_FAILED, EXIT_RUN_FAILED, EXIT_BUSY, EXIT_NOT_PUBLISHED = 0, 1, 2, 3, 4
-EXIT_USAGE = 64
-
-
-class Progress:
-    """Stage lines on stderr with elapsed seconds, so long work shows it is moving."""
-
-    def __init__(self, quiet: bool = False) -> None:
-        self.quiet = quiet
-        self.started = time.monotonic()
-
-    def __call__(self, message: str) -> None:
-        if not self.quiet:
-            # written, not print()ed: Prefect's log_prints would turn a print into a log record
-            sys.stderr.write(f"[{time.monotonic() - self.started:6.1f}s] {message}\n")
-            sys.stderr.flush()
+from sideline.exits import (  # noqa: F401 - re-exported for scripts and tests
+    EXIT_BUSY,
+    EXIT_NOT_PUBLISHED,
+    EXIT_OK,
+    EXIT_ROWS_FAILED,
+    EXIT_RUN_FAILED,
+    EXIT_USAGE,
+)
+from sideline.runner import Progress, home_problem, run_flow
 
 
 class Parser(argparse.ArgumentParser):
@@ -83,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser(
         "serve",
-        help="keep the nightly schedule (SIDELINE_SCHEDULE, SIDELINE_TIMEZONE) until stopped",
+        help="serve the nightly deployment on a Prefect server with SIDELINE_SCHEDULE in "
+        "SIDELINE_TIMEZONE, until stopped",
     )
 
     check = sub.add_parser("check", help="validate files against the contract without loading them")
@@ -111,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="last day of the exports, YYYY-MM-DD (default yesterday)",
     )
+    status = sub.add_parser(
+        "status", help="the last runs, the next scheduled time; exit 1 when failed or overdue"
+    )
+    status.add_argument(
+        "--notify", action="store_true", help="also tell SIDELINE_NOTIFY when the run is overdue"
+    )
+    init = sub.add_parser("init", help="create a Sideline home (an inbox/ folder) in DIR")
+    init.add_argument("directory", type=Path, metavar="DIR", help="folder of the new home")
     export = sub.add_parser("export", help="write analyst extracts without names")
     export.add_argument("directory", type=Path, metavar="DIR", help="folder to write into")
     return parser
@@ -133,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate": cmd_generate,
         "export": cmd_export,
         "serve": cmd_serve,
+        "status": cmd_status,
+        "init": cmd_init,
     }[args.command]
     return handler(args, settings)
 
@@ -161,92 +161,8 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _run_flow(settings: Settings, progress: Progress) -> tuple[int, RunSummary | None]:
-    from sideline import prefect_env
-    from sideline.db import DatabaseBusy
-    from sideline.flows.pipeline import RunFailed
-
-    problem = _home_problem(settings)
-    if problem:
-        print(f"sideline run: {problem}", file=sys.stderr)
-        return EXIT_RUN_FAILED, None
-    prefect_env.apply(settings)
-    progress("starting Prefect (temporary local API, offline)")
-    from sideline.flows.nightly import nightly
-
-    try:
-        summary = nightly(settings, progress=progress)
-    except DatabaseBusy as exc:
-        print(f"sideline run: {exc}", file=sys.stderr)
-        return EXIT_BUSY, None
-    except RunFailed as exc:
-        if exc.committed and exc.summary is not None:
-            print_summary(exc.summary)
-            print(
-                f"sideline run: the rows above are loaded and committed, but publishing failed: "
-                f"{exc}. The analyst database and the dashboards still show the previous run; "
-                "the next run publishes this one.",
-                file=sys.stderr,
-            )
-            return EXIT_NOT_PUBLISHED, exc.summary
-        print(
-            f"sideline run: the run failed at the {exc.step} step, and the database is as it "
-            f"was before it: {exc}",
-            file=sys.stderr,
-        )
-        return EXIT_RUN_FAILED, None
-    except Exception as exc:
-        # the database could not even be opened (a damaged file): say what the reader said
-        print(
-            f"sideline run: the run could not start: {type(exc).__name__}: {exc}", file=sys.stderr
-        )
-        return EXIT_RUN_FAILED, None
-    print_summary(summary)
-    return EXIT_OK, summary
-
-
-def _home_problem(settings: Settings) -> str | None:
-    """Why the Sideline home cannot take a run, found before Prefect is started for it."""
-    import tempfile
-
-    home = settings.home.resolve()
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=home):
-            pass
-    except OSError as exc:
-        return f"the Sideline home {home} is not writable ({exc.strerror}); set SIDELINE_HOME"
-    return None
-
-
-def print_summary(summary: RunSummary) -> None:
-    files_rejected = sum(
-        1 for f in summary.files if f.table_name is None and f.status != "duplicate"
-    )
-    print(
-        f"run {summary.run_id}: {len(summary.files)} new file(s), {summary.rows_in} rows in: "
-        f"{summary.rows_loaded} loaded, {summary.rows_quarantined} quarantined; "
-        f"{files_rejected} file(s) quarantined whole"
-    )
-    if summary.files:
-        width = max(len(f.file_name) for f in summary.files)
-        print(f"  {'file':<{width}}  {'table':<9} {'in':>7} {'loaded':>7} {'quar.':>6}  status")
-        for f in summary.files:
-            reason = f" ({f.reason})" if f.reason else ""
-            print(
-                f"  {f.file_name:<{width}}  {f.table_name or '-':<9} {f.rows_in:>7} "
-                f"{f.rows_loaded:>7} {f.rows_quarantined:>6}  {f.status}{reason}"
-            )
-    if summary.analyst_database:
-        print(f"analyst database: {summary.analyst_database.resolve()}")
-    if summary.site_index:
-        print(f"dashboards: {summary.site_index.resolve()}")
-    hint = f"select * from quarantine where run_id = '{summary.run_id}'"  # noqa: S608 - printed
-    print(f"quarantine: {command_name()} query {shlex.quote(hint)}")
-
-
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    code, summary = _run_flow(settings, Progress(args.quiet))
+    code, summary = run_flow(settings, Progress(args.quiet))
     if (
         args.strict
         and summary
@@ -270,7 +186,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     written = generate(settings.inbox, plan)
     progress(f"demo inbox: {len(written)} files in {settings.inbox.resolve()}")
-    code, summary = _run_flow(settings, progress)
+    code, summary = run_flow(settings, progress, create_home=True)
     if summary is not None and summary.analyst_database is not None:
         from sideline.report import mo_tiers, rates_overview
 
@@ -352,26 +268,48 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from sideline.schedule import ScheduleError, next_run, serve_forever
+    from sideline.runner import RunCancelled, cancel_on_signals
+    from sideline.schedule import ScheduleError, next_run, serve
+    from sideline.server import ServerError
 
     try:
         next_run(settings.schedule, settings.now().replace(tzinfo=settings.tz))
     except ScheduleError as exc:
         print(f"sideline serve: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(
-        f"serving the nightly flow: cron {settings.schedule!r} in {settings.timezone}; "
-        "Ctrl-C stops",
-        file=sys.stderr,
-    )
-    try:
-        serve_forever(
-            settings.schedule,
-            settings.timezone,
-            lambda: _run_flow(settings, Progress()),
-            wait=time.sleep,
-            announce=lambda m: print(m, file=sys.stderr, flush=True),
-        )
-    except KeyboardInterrupt:
-        return EXIT_OK
+    problem = home_problem(settings)
+    if problem:
+        print(f"sideline serve: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def announce(message: str) -> None:
+        print(f"sideline serve: {message}", file=sys.stderr, flush=True)
+
+    with cancel_on_signals():
+        try:
+            serve(settings, announce)
+        except ServerError as exc:
+            print(f"sideline serve: {exc}", file=sys.stderr)
+            return EXIT_RUN_FAILED
+        except RunCancelled as exc:
+            announce(f"stopped by {exc}")
+            return EXIT_OK
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.status import check_overdue, read_status, render
+
+    status = read_status(settings)
+    print(render(status, settings))
+    if args.notify:
+        check_overdue(settings, set())
+    return EXIT_OK if status.healthy else EXIT_ROWS_FAILED
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    home = args.directory.resolve()
+    (home / "inbox").mkdir(parents=True, exist_ok=True)
+    print(f"Sideline home ready at {home}; drop exports into {home / 'inbox'}")
+    print(f"use it with: export SIDELINE_HOME={shlex.quote(str(home))}")
     return EXIT_OK

@@ -43,6 +43,9 @@ class Settings:
     open_injury_days: int = 90
     public_site: bool = False
     analyst_free_text: bool = False
+    notify: str | None = None  # a command that receives alerts as JSON on stdin
+    run_timeout_minutes: int = 120
+    prefect_port: int = 4200  # the local Prefect server `serve` starts (loopback only)
 
     def __post_init__(self) -> None:
         try:
@@ -57,6 +60,10 @@ class Settings:
             raise SettingsError(
                 "SIDELINE_OPEN_INJURY_DAYS must be a whole number of days, 1 or more"
             )
+        if self.run_timeout_minutes < 1:
+            raise SettingsError("SIDELINE_RUN_TIMEOUT_MINUTES must be 1 or more")
+        if not 1024 <= self.prefect_port <= 65535:
+            raise SettingsError("SIDELINE_PREFECT_PORT must be a port number 1024-65535")
         if len(self.schedule.split()) != 5:
             raise SettingsError("SIDELINE_SCHEDULE must be a five-field cron expression")
 
@@ -114,7 +121,14 @@ class Settings:
             kwargs["timezone"] = v
         if v := env.get(PREFIX + "SCHEDULE"):
             kwargs["schedule"] = v
-        for field_name in ("season_start_month", "open_injury_days"):
+        if v := env.get(PREFIX + "NOTIFY"):
+            kwargs["notify"] = v
+        for field_name in (
+            "season_start_month",
+            "open_injury_days",
+            "run_timeout_minutes",
+            "prefect_port",
+        ):
             variable = PREFIX + field_name.upper()
             if v := env.get(variable):
                 try:

@@ -23,7 +23,17 @@ def test_every_command_has_help_text():
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {c.dest: c.help for c in sub._choices_actions}
-    assert set(helps) == {"demo", "run", "check", "query", "generate", "export", "serve"}
+    assert set(helps) == {
+        "demo",
+        "run",
+        "check",
+        "query",
+        "generate",
+        "export",
+        "serve",
+        "status",
+        "init",
+    }
     assert all(helps.values())
     for name, command in sub.choices.items():
         for action in command._actions:

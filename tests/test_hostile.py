@@ -365,12 +365,16 @@ def test_a_damaged_database_file_reports_the_read_error(settings, put, capsys, m
     assert "Could not read" in err or "IO Error" in err, err
 
 
-def test_an_unusable_home_fails_at_once(tmp_path, monkeypatch, capsys):
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setenv("SIDELINE_HOME", str(blocker / "home"))
-    assert main(["run", "--quiet"]) == 2
-    assert "is not writable" in capsys.readouterr().err
+def test_an_unusable_home_fails_at_once(settings, monkeypatch, capsys):
+    import errno
+    import tempfile
+
+    def read_only(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    assert main(["run", "--quiet"]) == EXIT_USAGE
+    assert "is not writable (Read-only file system)" in capsys.readouterr().err
 
 
 # ---- 9. deterministic builds ------------------------------------------------------------------

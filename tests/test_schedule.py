@@ -1,13 +1,14 @@
-"""`sideline serve`'s loop, with a fake clock: runs at the cron times in the team's zone."""
+"""The schedule in the team's zone: the next run `status` shows and the last one it judges by
+(Prefect's Cron schedule runs the nightly deployment itself)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from sideline.schedule import ScheduleError, next_run, serve_forever
+from sideline.schedule import ScheduleError, next_run, previous_run
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -32,25 +33,12 @@ def test_bad_cron_is_a_schedule_error():
         next_run("61 * * * *", datetime(2026, 6, 1, tzinfo=OSLO))
 
 
-def test_loop_runs_at_each_scheduled_time_and_never_early():
-    clock = [datetime(2026, 6, 1, 1, 59, 30, tzinfo=OSLO)]
-    ran_at: list[datetime] = []
-
-    def wait(seconds: float) -> None:
-        clock[0] += timedelta(seconds=seconds)
-
-    runs = serve_forever(
-        "0 2 * * *",
-        "Europe/Oslo",
-        lambda: ran_at.append(clock[0]),
-        now=lambda zone: clock[0].astimezone(zone),
-        wait=wait,
-        keep_going=lambda: len(ran_at) < 3,
-        announce=lambda _: None,
+def test_previous_run_is_the_last_scheduled_time_in_the_teams_zone():
+    assert previous_run("0 2 * * *", datetime(2026, 6, 1, 1, 59, tzinfo=OSLO)).isoformat() == (
+        "2026-05-31T02:00:00+02:00"
     )
-    assert runs == 3
-    assert [t.astimezone(OSLO).strftime("%m-%d %H:%M") for t in ran_at] == [
-        "06-01 02:00",
-        "06-02 02:00",
-        "06-03 02:00",
-    ]
+    assert previous_run("0 2 * * *", datetime(2026, 6, 1, 2, 0, tzinfo=OSLO)).isoformat() == (
+        "2026-06-01T02:00:00+02:00"
+    )
+    # the day after spring forward, the night's run was at 03:00 local
+    assert previous_run("0 2 * * *", datetime(2026, 3, 29, 12, tzinfo=OSLO)).hour in (2, 3)

@@ -1,5 +1,5 @@
 -- The latest runs, newest first, for the index page and the data-quality trend.
-select run_id, started_at, finished_at, status, files_in, rows_in, rows_loaded,
+select run_id, started_at, finished_at, status, step, trigger, files_in, rows_in, rows_loaded,
        rows_quarantined, message
 from run_log
 order by started_at desc

@@ -1,1 +1,1 @@
-select team_id, record_id, inputs_hash from mo_score
+select team_id, record_id, inputs_hash, tier from mo_score
