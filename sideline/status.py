@@ -80,9 +80,9 @@ def read_status(settings: Settings, now: datetime | None = None) -> Status:
     return Status(runs, due, next_due, problem, overdue, source)
 
 
-def check_overdue(settings: Settings, told: set[str]) -> None:
+def check_overdue(settings: Settings, told: set[str], now: datetime | None = None) -> None:
     """Notify once per scheduled time that passed without a successful run."""
-    status = read_status(settings)
+    status = read_status(settings, now)
     key = status.due.isoformat()
     if status.overdue and key not in told:
         told.add(key)

@@ -315,3 +315,19 @@ def _prefect_records(api_url: str) -> tuple[int, set[str]]:
     ).stdout
     count, keys = json.loads(out.strip().splitlines()[-1])
     return int(count), set(keys)
+
+
+def test_status_notify_tells_of_a_missed_night_once(settings, notified):
+    from sideline.status import check_overdue
+
+    s = Settings.from_env()  # 02:00 every night, 120 minutes' grace
+    told: set[str] = set()
+    morning = datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("UTC"))
+    check_overdue(s, told, morning)
+    sent = json.loads(notified.read_text(encoding="utf-8"))
+    assert sent["event"] == "run_overdue" and sent["due"].startswith("2026-11-25T02:00")
+    notified.unlink()
+    check_overdue(s, told, morning.replace(hour=10))  # the same missed night: told once
+    assert not notified.exists()
+    check_overdue(s, set(), morning.replace(hour=3))  # within the grace: not yet overdue
+    assert not notified.exists()
