@@ -13,10 +13,9 @@ from datetime import date, datetime
 import great_expectations.expectations as gxe
 import pandas as pd
 from great_expectations.expectations.expectation import Expectation
-from sideline.flows.parse import PARSED_KINDS, ok, raw
-from sideline.flows.read import FILE_COL
 
 from sideline.catalogue import Table
+from sideline.staging import FILE_COL, PARSED_KINDS, ok, raw
 
 CONTROL = r"[\x00-\x1f\x7f]"
 

@@ -20,10 +20,9 @@ from great_expectations.data_context.types.base import (
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
-from sideline.flows.parse import SLASH_DATE, raw
-from sideline.flows.read import EXTRA_COL, FILE_COL, ROW_COL, Failure
 
 from sideline.catalogue import TABLES
+from sideline.staging import EXTRA_COL, FILE_COL, ROW_COL, SLASH_DATE, Failure, raw
 
 from . import exposures, imaging, injuries
 from .rules import Context

@@ -19,8 +19,9 @@ from pathlib import Path
 import duckdb
 
 from sideline.db import sql
+from sideline.staging import Failure
 
-from .read import Failure, read_bytes, sha256_of
+from .read import read_bytes, sha256_of
 
 
 @dataclass(frozen=True)

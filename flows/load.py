@@ -16,8 +16,7 @@ import pandas as pd
 
 from sideline.catalogue import FREE_TEXT_COLUMNS, NAME_COLUMNS, TABLES, Table
 from sideline.db import sql, sql_for
-
-from .read import EXTRA_COL, FILE_COL, ROW_COL, Failure
+from sideline.staging import EXTRA_COL, FILE_COL, ROW_COL, Failure, record_key
 
 LEDGER_COLUMNS = (
     "sha256",
@@ -63,20 +62,6 @@ class RunRecord:
     message: str | None
     step: str | None  # where a failed run failed
     trigger: str = "manual"  # or "scheduled"
-
-
-def record_key(frame: pd.DataFrame, table: Table) -> pd.Series:
-    parts = [_key_text(frame[c]) for c in table.key]
-    key = parts[0]
-    for part in parts[1:]:
-        key = key + "\x1f" + part
-    return key
-
-
-def _key_text(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.strftime("%Y-%m-%d")
-    return values.astype(str)
 
 
 def staged_rows(

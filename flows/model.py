@@ -7,6 +7,7 @@ to date), so every run rebuilds them, even one with no new files.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from importlib.resources import as_file, files
@@ -45,15 +46,46 @@ def build_models(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> l
     return built
 
 
-SOURCE = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
-CTE = re.compile(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", re.IGNORECASE)
+# a model file is `create or replace table <name> as <select>`: the select is what DuckDB parses
+HEADER = re.compile(r"^\s*create\s+or\s+replace\s+table\s+\w+\s+as\s+", re.IGNORECASE)
 COMMENT = re.compile(r"--[^\n]*")
 
 
+class ModelParseError(ValueError):
+    """A model's SQL that DuckDB's parser rejects."""
+
+
 def sources(text: str) -> set[str]:
-    """Relations a statement reads: names after `from` or `join`, less its own CTEs."""
+    """Relations a model reads, from DuckDB's own parser (`json_serialize_sql`): every table
+    reference of its select, in any clause or subquery, less the names of its CTEs."""
     code = COMMENT.sub("", text)
-    return {m.lower() for m in SOURCE.findall(code)} - {m.lower() for m in CTE.findall(code)}
+    body = HEADER.sub("", code, count=1)
+    con = duckdb.connect()
+    try:
+        row = con.execute("select json_serialize_sql(?)", [body]).fetchone()
+    finally:
+        con.close()
+    tree = json.loads(row[0]) if row else {}
+    if tree.get("error"):
+        raise ModelParseError(tree.get("error_message", "DuckDB could not parse the model"))
+    tables: set[str] = set()
+    ctes: set[str] = set()
+    _walk(tree, tables, ctes)
+    return {t.lower() for t in tables} - {c.lower() for c in ctes}
+
+
+def _walk(node: object, tables: set[str], ctes: set[str]) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and isinstance(node.get("table_name"), str):
+            tables.add(node["table_name"])
+        cte_map = node.get("cte_map")
+        if isinstance(cte_map, dict):
+            ctes.update(e["key"] for e in cte_map.get("map", []) if isinstance(e.get("key"), str))
+        for value in node.values():
+            _walk(value, tables, ctes)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, tables, ctes)
 
 
 def in_dependency_order(models: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -15,29 +15,18 @@ import numpy as np
 import pandas as pd
 
 from sideline.catalogue import UNKNOWN, Column, Table
-
-from .read import EXTRA_COL, FILE_COL, ROW_COL
+from sideline.staging import EXTRA_COL, FILE_COL, PARSED_KINDS, ROW_COL, SLASH_DATE, ok, raw
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
-PARSED_KINDS = frozenset({"date", "time", "timestamp", "integer", "number", "boolean"})
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 TIMESTAMP_OFFSET = re.compile(
     r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$"
 )
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def raw(column: str) -> str:
-    return f"raw__{column}"
-
-
-def ok(column: str) -> str:
-    return f"ok__{column}"
 
 
 @dataclass(frozen=True)

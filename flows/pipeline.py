@@ -24,12 +24,13 @@ from sideline.catalogue import TABLES
 from sideline.db import connect
 from sideline.notify import notify
 from sideline.settings import Settings
+from sideline.staging import Failure
 
 from .discover import InboxFile, discover
 from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, write_run
 from .model import build_models, model_parameters
 from .publish import publish_site, publish_snapshot
-from .read import Failure, Staged, read_bytes, read_file
+from .read import Staged, read_bytes, read_file
 from .score import score_contusions
 from .validate import Validated, validate_files
 

@@ -22,11 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sideline.catalogue import TABLES, Table, normalise_header
-
-FILE_COL = "__file"
-ROW_COL = "__row"
-EXTRA_COL = "__extra"
-OVERFLOW_KEY = "__overflow"  # fields past the header's width, kept in the record
+from sideline.staging import EXTRA_COL, FILE_COL, OVERFLOW_KEY, ROW_COL, Failure
 
 # A long clinician's note is valid text: the csv module's default of 131,072 characters a
 # field would reject it (and with it the whole file), so the limit is the largest it takes.
@@ -36,19 +32,6 @@ csv.field_size_limit(2**31 - 1)
 # UTF-8 first and falling back is exact; cp1252 leaves five byte values undefined, which is how
 # binary content shows.
 ENCODINGS = ("utf-8", "cp1252")
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why a row (or with row None, a whole file) was not staged."""
-
-    file: str
-    row: int | None
-    column: str | None
-    rule: str
-    raw_value: str | None
-    message: str  # says what is wrong, never quotes a cell (it reaches analysts)
-    record: dict[str, object] | None = None  # the row as read: pipeline database only
 
 
 @dataclass

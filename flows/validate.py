@@ -17,9 +17,10 @@ from sideline.expectations.run import validate
 from sideline.catalogue import TABLES
 from sideline.db import sql
 from sideline.settings import Settings
+from sideline.staging import Failure
 
 from .parse import detect_format, parse_frame
-from .read import Failure, Staged
+from .read import Staged
 
 
 @dataclass

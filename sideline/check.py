@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 
 from sideline.db import connect_read_only, migrate
-from sideline.flows.read import Failure, read_file
+from sideline.flows.read import read_file
 from sideline.flows.validate import validate_files
 from sideline.settings import Settings
+from sideline.staging import Failure
 
 
 def _reference_database(settings: Settings) -> duckdb.DuckDBPyConnection:

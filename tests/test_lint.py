@@ -21,3 +21,12 @@ def test_ruff_check_and_format():
         text=True,
     )
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_expectations_and_flows_share_the_staging_contract_not_each_other():
+    import ast
+
+    for path in (ROOT / "expectations").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("sideline.flows"), f"{path.name} imports flows"

@@ -239,3 +239,27 @@ def test_reference_tables_match_the_catalogue(name):
         assert {r[1]: r[0] for r in got} == BODY_REGION_LETTERS
     else:
         assert [r[0] for r in table(con, "select tissue from ref_tissue")] == list(TISSUE)
+
+
+def test_model_dependencies_come_from_duckdbs_parser():
+    from sideline.flows.model import in_dependency_order, sources
+
+    # every form a model can read a relation in, which a regular expression misses
+    assert sources(
+        "-- from nowhere\n"
+        "create or replace table x as\n"
+        "with a as (select * from t1), b as (select * from a)\n"
+        "select * from b, t2 join t3 using (k)\n"
+        "where k in (select k from t4) and exists (select 1 from t5)\n"
+        "union all select * from t6"
+    ) == {"t1", "t2", "t3", "t4", "t5", "t6"}
+    models = [
+        ("3_marts/m.sql", "create or replace table m as select * from a, b"),
+        ("1_staging/b.sql", "create or replace table b as select 1 as k"),
+        ("1_staging/a.sql", "create or replace table a as select * from b"),
+    ]
+    assert [p for p, _ in in_dependency_order(models)] == [
+        "1_staging/b.sql",
+        "1_staging/a.sql",
+        "3_marts/m.sql",
+    ]
