@@ -14,11 +14,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sideline.flows.discover import discover
+from sideline.flows.model import build_models, model_parameters
 from sideline.flows.pipeline import load_run, read_files
 from sideline.flows.publish import publish_site, publish_snapshot
+from sideline.flows.score import score_contusions
 from sideline.flows.validate import validate_files
 
-from sideline.db import connect
+from sideline.db import connect, one_transaction
 from sideline.generate import Plan, generate
 from sideline.settings import Settings
 
@@ -76,18 +78,14 @@ def main() -> None:
     validated, t_validate = timed(
         "parse + validate (GX)", validate_files, staged, settings, con, now
     )
-    _, t_load = timed(
-        "load + models + scores",
-        load_run,
-        con,
-        settings,
-        found,
-        staged,
-        validated,
-        "bench",
-        now,
-        now.date(),
-    )
+
+    def load_model_score() -> None:
+        with one_transaction(con):
+            load_run(con, settings, found, staged, validated, "bench", now)
+            build_models(con, model_parameters(settings, now.date()))
+            score_contusions(con, "bench", now.date())
+
+    _, t_load = timed("load + models + scores", load_model_score)
     timed("publish analyst snapshot", publish_snapshot, con, settings)
     timed("publish dashboards", publish_site, con, settings, now.date())
     con.close()

@@ -1,4 +1,5 @@
-"""Load stage: one transaction per run, so a crash leaves the database as it was.
+"""Load stage: a run's rows into history, inside the run's one transaction (flows/nightly.py),
+so a crash leaves the database as it was.
 
 Valid rows become new versions of their records (sql/load/upsert.sql); failures go to the
 quarantine; every file goes to the ledger; the run gets its run_log row; all or nothing.
@@ -160,27 +161,18 @@ def write_run(
     ledger: list[LedgerEntry],
     results: list[dict[str, object]],
     run: RunRecord,
-    derive: Callable[[duckdb.DuckDBPyConnection], object] = lambda _: None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
-    """Everything a run writes, in one transaction: rows, quarantine, ledger, results, the run
-    log, and (`derive`) the models built from them."""
-    con.begin()
-    try:
-        versions = {}
-        for name in TABLES:
-            if name in staged:
-                progress(f"load: writing {name} ({len(staged[name])} rows)")
-                versions[name] = upsert(con, name, staged[name])
-        progress("load: writing quarantine, ledger, results and run log")
-        insert(con, "load/quarantine", quarantine)
-        insert(con, "load/file_ledger", pd.DataFrame([asdict(e) for e in ledger]))
-        insert(con, "load/validation_result", pd.DataFrame(results))
-        insert(con, "load/run_log", pd.DataFrame([asdict(run)]))
-        progress("model: classification, time loss and rates")
-        derive(con)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    """What a run reads in: rows, quarantine, ledger, results and its run log. Called inside
+    the run's one transaction (flows/nightly.py), which the models and scores share."""
+    versions = {}
+    for name in TABLES:
+        if name in staged:
+            progress(f"load: writing {name} ({len(staged[name])} rows)")
+            versions[name] = upsert(con, name, staged[name])
+    progress("load: writing quarantine, ledger, results and run log")
+    insert(con, "load/quarantine", quarantine)
+    insert(con, "load/file_ledger", pd.DataFrame([asdict(e) for e in ledger]))
+    insert(con, "load/validation_result", pd.DataFrame(results))
+    insert(con, "load/run_log", pd.DataFrame([asdict(run)]))
     return versions

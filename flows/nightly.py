@@ -1,5 +1,9 @@
-"""The Prefect flow `nightly`: the stages of `pipeline.run`, each a task, and what Prefect shows
-of each run (a markdown summary and a table of the rates, as artifacts).
+"""The nightly run: its stages in order, each a Prefect task in the flow `nightly`, with the one
+transaction that load, models and scores share; and what Prefect shows of each run (a markdown
+summary and a table of the rates, as artifacts).
+
+`run` is the sequence as plain functions (tests call it without Prefect); the flow runs the
+very same sequence with `as_step=as_task`.
 
 `sideline run` calls it as a plain process (Prefect's temporary local API, or the server that
 PREFECT_API_URL names); `sideline serve` serves it as the deployment `nightly/nightly` on a
@@ -11,6 +15,7 @@ writes files, which can fail for a moment; validation and loading never retry.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import duckdb
@@ -18,10 +23,16 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from sideline.db import query
+from sideline.db import connect, one_transaction, query
+from sideline.notify import notify
 from sideline.settings import Settings, SettingsError
 
 from . import pipeline
+from .discover import discover
+from .model import build_models, model_parameters
+from .publish import publish_site, publish_snapshot
+from .score import score_contusions
+from .validate import validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,6 +63,62 @@ def _timeout_seconds() -> int | None:
         return None  # the command itself reports bad settings
 
 
+def run(
+    settings: Settings,
+    *,
+    progress: pipeline.Progress = pipeline.quiet,
+    as_step: Callable[[F], F] = pipeline.identity,
+    now: datetime | None = None,
+    trigger: str = "manual",
+) -> pipeline.RunSummary:
+    """One nightly run. Every way it can end leaves a `run_log` row: success; failed, with the
+    step (the index turns red, SIDELINE_NOTIFY hears of it); cancelled by a signal."""
+    run_id, started_at = pipeline.new_run_id()
+    local_now = now or settings.now()
+    as_of = local_now.date()
+    settings.inbox.mkdir(parents=True, exist_ok=True)
+    con = connect(settings.database)
+    step, summary = "discover", None
+    try:
+        pipeline.remove_leftovers(settings)
+        progress("discover")
+        files = as_step(discover)(settings.inbox, con)
+        progress(f"discover: {len(files)} new file(s)")
+        step = "read"
+        staged = as_step(pipeline.read_files)(files, progress)
+        step = "validate"
+        progress("validate")
+        validated = as_step(validate_files)(staged, settings, con, local_now)
+        step = "load"
+        progress("load")
+        # the run's one transaction: rows, models and scores commit together or not at all
+        with one_transaction(con):
+            loaded = as_step(pipeline.load_run)(
+                con, settings, files, staged, validated, run_id, started_at, progress, trigger
+            )
+            progress("model: classification, time loss and rates")
+            as_step(build_models)(con, model_parameters(settings, as_of))
+            progress("score: myositis ossificans risk")
+            loaded.new_high_risk = as_step(score_contusions)(con, run_id, as_of).newly_high
+        summary = loaded  # committed
+        step = "publish"
+        progress("publish")
+        summary.analyst_database = as_step(publish_snapshot)(con, settings)
+        progress("publish: dashboards")
+        summary.site_index = as_step(publish_site)(con, settings, as_of)
+    except BaseException as exc:
+        failure = pipeline.RunFailed(step, exc, summary)
+        pipeline.fail(con, settings, run_id, started_at, failure, trigger, as_of)
+        if isinstance(exc, Exception):
+            raise failure from exc
+        raise
+    finally:
+        con.close()
+    if summary.new_high_risk:
+        notify(settings, "new_high_risk", pipeline.summary_details(summary))
+    return summary
+
+
 @flow(name="nightly", log_prints=True, persist_result=False, timeout_seconds=_timeout_seconds())
 def nightly(
     settings: Settings | None = None,
@@ -62,7 +129,7 @@ def nightly(
     environment `sideline serve` was started with."""
     settings = settings or Settings.from_env()
     try:
-        summary = pipeline.run(
+        summary = run(
             settings, progress=progress or pipeline.quiet, as_step=as_task, trigger=trigger
         )
     except pipeline.RunFailed as exc:

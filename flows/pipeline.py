@@ -1,8 +1,7 @@
-"""The nightly run as plain functions: discover, read, validate, load, publish.
-
-`run` executes the stages in order; the Prefect flow in `nightly.py` runs the very same
-sequence with each stage as a task. Every input row ends loaded or quarantined, and the
-counts prove it per file.
+"""The pieces of a nightly run that `flows/nightly.py` puts in order: what a run returns and how
+it fails, reading the discovered files, loading them with their ledger, and recording, showing
+and sending a failure. Every input row ends loaded or quarantined, and the counts prove it per
+file.
 """
 
 from __future__ import annotations
@@ -26,13 +25,11 @@ from sideline.notify import notify
 from sideline.settings import Settings
 from sideline.staging import Failure
 
-from .discover import InboxFile, discover
+from .discover import InboxFile
 from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, write_run
-from .model import build_models, model_parameters
-from .publish import publish_site, publish_snapshot
+from .publish import publish_site
 from .read import Staged, read_bytes, read_file
-from .score import score_contusions
-from .validate import Validated, validate_files
+from .validate import Validated
 
 F = TypeVar("F", bound=Callable[..., Any])
 Progress = Callable[[str], None]
@@ -143,10 +140,10 @@ def load_run(
     validated: Validated,
     run_id: str,
     started_at: datetime,
-    as_of: date,
     progress: Progress = quiet,
     trigger: str = "manual",
 ) -> RunSummary:
+    """The run's rows, quarantine, ledger, results and run log (inside its transaction)."""
     now = datetime.now(UTC)
     failures = validated.failures + [s.file_failure for s in staged if s.file_failure]
     ledger = ledger_entries(files, staged, failures, run_id, now)
@@ -181,19 +178,9 @@ def load_run(
         ledger=ledger,
         results=results,
         run=record,
-        derive=lambda c: summary.new_high_risk.extend(derive(c, settings, run_id, as_of)),
         progress=progress,
     )
     return summary
-
-
-def derive(
-    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, as_of: date
-) -> list[dict[str, str]]:
-    """The model and score stages, run inside the load transaction; returns the contusions
-    that newly reached a high tier."""
-    build_models(con, model_parameters(settings, as_of))
-    return score_contusions(con, run_id, as_of).newly_high
 
 
 def _rejected_files(files: list[InboxFile], staged: list[Staged]) -> list[tuple[InboxFile, Staged]]:
@@ -278,71 +265,6 @@ def identity(fn: F) -> F:
     return fn
 
 
-def run(
-    settings: Settings,
-    *,
-    progress: Progress = quiet,
-    as_step: Callable[[F], F] = identity,
-    now: datetime | None = None,
-    trigger: str = "manual",
-) -> RunSummary:
-    """One nightly run. `as_step` wraps each stage (the Prefect flow makes them tasks).
-
-    Every way it can end leaves a `run_log` row: success; failed, with the step; cancelled (a
-    signal). A failure turns the dashboard index red and calls SIDELINE_NOTIFY; so does a
-    contusion newly reaching a high tier."""
-    started_at = datetime.now(UTC)
-    run_id = started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
-    local_now = now or settings.now()
-    settings.inbox.mkdir(parents=True, exist_ok=True)
-    con = connect(settings.database)
-    step, summary = "discover", None
-    try:
-        remove_leftovers(settings)
-        progress("discover")
-        files = as_step(discover)(settings.inbox, con)
-        progress(f"discover: {len(files)} new file(s)")
-        step = "read"
-        staged = as_step(read_files)(files, progress)
-        step = "validate"
-        progress("validate")
-        validated = as_step(validate_files)(staged, settings, con, local_now)
-        step = "load"
-        progress("load")
-        summary = as_step(load_run)(
-            con,
-            settings,
-            files,
-            staged,
-            validated,
-            run_id,
-            started_at,
-            local_now.date(),
-            progress,
-            trigger,
-        )
-        step = "publish"
-        progress("publish")
-        summary.analyst_database = as_step(publish_snapshot)(con, settings)
-        progress("publish: dashboards")
-        summary.site_index = as_step(publish_site)(con, settings, local_now.date())
-    except BaseException as exc:
-        # a signal arrives as KeyboardInterrupt, or as Prefect's TerminationSignal for SIGTERM:
-        # the transaction has rolled back, and the run is logged as cancelled
-        failure = RunFailed(step, exc, summary)
-        record_failed_run(con, settings, run_id, started_at, failure, trigger)
-        if isinstance(exc, Exception):
-            _show_failure(con, settings, local_now.date())
-            notify(settings, "run_failed", failure_details(run_id, failure, trigger))
-            raise failure from exc
-        raise
-    finally:
-        con.close()
-    if summary.new_high_risk:
-        notify(settings, "new_high_risk", summary_details(summary))
-    return summary
-
-
 def summary_details(summary: RunSummary) -> dict[str, object]:
     """What a notification says of a run: counts, ids and tiers, no names."""
     return {
@@ -369,13 +291,34 @@ def failure_details(run_id: str, failure: RunFailed, trigger: str) -> dict[str, 
     }
 
 
+def new_run_id() -> tuple[str, datetime]:
+    started_at = datetime.now(UTC)
+    return started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8], started_at
+
+
+def fail(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run_id: str,
+    started_at: datetime,
+    failure: RunFailed,
+    trigger: str,
+    as_of: date,
+) -> None:
+    """Record, show and send a run that did not finish. A signal (KeyboardInterrupt, or
+    Prefect's TerminationSignal for SIGTERM) is recorded as cancelled, and only recorded."""
+    record_failed_run(con, settings, run_id, started_at, failure, trigger)
+    if isinstance(failure.cause, Exception):
+        _show_failure(con, settings, as_of)
+        notify(settings, "run_failed", failure_details(run_id, failure, trigger))
+
+
 def record_start_failure(
     settings: Settings, step: str, error: BaseException, trigger: str = "manual"
 ) -> None:
     """A run that failed before its flow could begin (Prefect unreachable): its `run_log` row,
     the red index and the notification, as for a run that failed inside."""
-    started_at = datetime.now(UTC)
-    run_id = started_at.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    run_id, started_at = new_run_id()
     failure = RunFailed(step, error, None)
     try:
         con = connect(settings.database)

@@ -157,7 +157,7 @@ def cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
         season_start_month=settings.season_start_month,
     )
     written = generate(args.directory, plan)
-    print(f"wrote {len(written)} files to {args.directory}")
+    print(f"wrote {len(written)} files to {args.directory.resolve()}")
     return EXIT_OK
 
 
@@ -263,7 +263,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_USAGE
     written = export(settings.analyst_database, args.directory)
-    print(f"wrote {len(written)} files to {args.directory}")
+    print(f"wrote {len(written)} files to {args.directory.resolve()}")
     return EXIT_OK
 
 

@@ -7,6 +7,8 @@ text ever substituted is a relation name from the fixed catalogue (`{history}` p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -103,6 +105,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+@contextmanager
+def one_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Everything inside commits together, or (an error, a signal, a kill) not at all."""
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

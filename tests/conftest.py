@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from sideline.flows import pipeline
+from sideline.flows import nightly, pipeline
 
 from sideline.settings import Settings
 
@@ -50,7 +50,7 @@ def put(settings: Settings) -> Callable[..., Path]:
 @pytest.fixture
 def run_once(settings: Settings) -> Callable[[], pipeline.RunSummary]:
     def _run() -> pipeline.RunSummary:
-        return pipeline.run(settings, now=TODAY)
+        return nightly.run(settings, now=TODAY)
 
     return _run
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from sideline.flows.pipeline import derive
+from sideline.flows.model import build_models, model_parameters
+from sideline.flows.score import score_contusions
 
 from sideline.catalogue import TABLES
 from sideline.db import migrate
@@ -74,7 +75,8 @@ def build(
             con.execute(f"insert into {table}_history by name select * from incoming")  # noqa: S608
             con.unregister("incoming")
     settings = Settings(home=Path("unused"), timezone="UTC", day_count=day_count)  # type: ignore[arg-type]
-    derive(con, settings, run_id, as_of)
+    build_models(con, model_parameters(settings, as_of))
+    score_contusions(con, run_id, as_of)
     return con
 
 

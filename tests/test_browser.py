@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sideline.flows import pipeline
+from sideline.flows import nightly
 
 from sideline.generate import Plan, generate
 from sideline.settings import Settings
@@ -43,7 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         f'muscle_contusion,direct_contact,left,40,"{XSS_NOTE.replace(chr(34), chr(34) * 2)}"\n',
         encoding="utf-8",
     )
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     assert summary.site_index is not None and summary.site_index.exists()
     return settings
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sideline.flows import pipeline
+from sideline.flows import nightly
 
 from sideline.cli import EXIT_ROWS_FAILED, EXIT_USAGE, build_parser, main
 
@@ -64,7 +64,7 @@ def test_check_passes_good_files_and_names_every_failing_row(settings, capsys):
 
 def test_query_formats_and_read_only(settings, put, capsys):
     put("injuries_valid.csv")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     capsys.readouterr()
     assert (
         main(

@@ -11,7 +11,7 @@ import time
 from datetime import date
 
 import pytest
-from sideline.flows import pipeline
+from sideline.flows import nightly
 
 from sideline.generate import Plan, generate
 
@@ -24,7 +24,7 @@ KILL_AT = "load: writing exposures"  # printed inside the run's transaction, aft
 
 def test_sigkill_during_load_changes_nothing(settings, put):
     put("injuries_valid.csv")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     before = dump(settings.database)
     snapshot = settings.analyst_database.read_bytes()
 
@@ -52,7 +52,7 @@ def test_sigkill_during_load_changes_nothing(settings, put):
     assert dump(settings.database) == before
     assert settings.analyst_database.read_bytes() == snapshot
 
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     assert summary.status == "success"
     assert summary.rows_in > 30000
     assert summary.rows_in == summary.rows_loaded + summary.rows_quarantined
@@ -86,7 +86,7 @@ print(*held.execute("select count(*) from injuries").fetchone(), flush=True)
 
 def test_readers_in_other_processes_see_whole_runs_only(settings, put):
     put("injuries_valid.csv")
-    first = pipeline.run(settings, now=TODAY)
+    first = nightly.run(settings, now=TODAY)
     generate(settings.inbox, Plan(teams=3, athletes=30, seasons=2, seed=5, end=date(2026, 11, 24)))
     path = str(settings.analyst_database)
     holder = subprocess.Popen(
@@ -99,7 +99,7 @@ def test_readers_in_other_processes_see_whole_runs_only(settings, put):
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, path, "20"], stdout=subprocess.PIPE, text=True
     )
-    second = pipeline.run(settings, now=TODAY)  # not blocked by either reader
+    second = nightly.run(settings, now=TODAY)  # not blocked by either reader
     held, _ = holder.communicate("done\n", timeout=60)
     out, _ = reader.communicate(timeout=120)
     assert (holder.returncode, reader.returncode) == (0, 0)

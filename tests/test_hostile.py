@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from sideline.flows import pipeline, read
+from sideline.flows import nightly, pipeline, read
 
 from sideline.cli import EXIT_NOT_PUBLISHED, EXIT_ROWS_FAILED, EXIT_USAGE, main
 from sideline.settings import Settings, SettingsError, unknown_variables
@@ -86,7 +86,7 @@ def test_names_on_error_paths_stay_in_the_pipeline_database(settings):
         hostile.name_in_notes(),
     ]
     drop(settings, *files)
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     names = [n for f in files for n in f.names]
     assert analyst_leaks(settings.analyst_database, names) == {}
     # nothing is lost: the pipeline database keeps the rows as read, names and all
@@ -103,7 +103,7 @@ def test_names_on_error_paths_stay_in_the_pipeline_database(settings):
 
 def test_raw_values_of_structured_columns_still_reach_analysts(settings):
     drop(settings, hostile.extra_columns())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     assert rows(
         settings.analyst_database,
         "select row_number, column_name, rule, raw_value, message from quarantine",
@@ -125,7 +125,7 @@ def test_a_raw_value_holding_a_known_name_is_blanked_whatever_its_column(setting
         ],
     )
     drop(settings, hostile.Hostile("injuries_known.csv", text.encode()))
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     assert rows(
         settings.analyst_database, "select column_name, rule, raw_value from quarantine"
     ) == [("injury_date", "type_date", None)]
@@ -133,13 +133,13 @@ def test_a_raw_value_holding_a_known_name_is_blanked_whatever_its_column(setting
 
 def test_free_text_reaches_analysts_only_when_the_team_opts_in(settings, monkeypatch):
     drop(settings, hostile.name_in_notes())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     columns = [r[0] for r in rows(settings.analyst_database, "describe injuries")]
     assert "notes" not in columns and "athlete_name" not in columns
     assert "impression" not in [r[0] for r in rows(settings.analyst_database, "describe imaging")]
     monkeypatch.setenv("SIDELINE_ANALYST_FREE_TEXT", "true")
     opted = Settings.from_env()
-    pipeline.run(opted, now=TODAY)
+    nightly.run(opted, now=TODAY)
     assert rows(opted.analyst_database, "select notes from injuries") == [
         ("Zed Quokkason hit by knee",)
     ]
@@ -150,7 +150,7 @@ def test_export_and_public_site_carry_no_names(settings, monkeypatch, tmp_path, 
     public = Settings.from_env()
     files = [hostile.field_count(), hostile.extra_columns(), hostile.name_in_notes()]
     drop(public, *files)
-    pipeline.run(public, now=TODAY)
+    nightly.run(public, now=TODAY)
     names = [n for f in files for n in f.names]
     quality = (public.public_site_dir / "quality.html").read_text(encoding="utf-8")
     assert "field_count" in quality and leaks_in_text(quality, names) == set()
@@ -177,7 +177,7 @@ def test_the_same_download_twice_in_one_run(settings, put):
     (settings.inbox / "injuries_valid (1).csv").write_bytes(
         (SCENARIOS / "injuries_valid.csv").read_bytes()
     )
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     assert summary.rows_loaded == 3
     found = ledger(settings)
     # "x (1).csv" sorts first, so it is read, and the other is its duplicate
@@ -200,7 +200,7 @@ def test_a_damaged_file_quarantines_its_bad_rows_and_loads_the_rest(
     f = make()
     drop(settings, f)
     put("exposures_valid.csv")
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     entry = next(e for e in summary.files if e.file_name == f.name)
     assert (entry.table_name, entry.rows_loaded) == (table, f.good_rows)
     assert entry.rows_in == entry.rows_loaded + entry.rows_quarantined
@@ -209,7 +209,7 @@ def test_a_damaged_file_quarantines_its_bad_rows_and_loads_the_rest(
 
 def test_a_long_note_loads_whole(settings):
     drop(settings, hostile.long_note())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     # 20,000 x "thigh hit. ", less the trailing space every cell loses
     assert rows(settings.database, "select length(notes) from injuries_latest") == [(219_999,)]
 
@@ -230,14 +230,14 @@ def test_files_that_cannot_be_read_are_quarantined_and_the_run_goes_on(settings,
         monkeypatch.setattr("sideline.flows.discover.read_bytes", denied)
     else:
         secret.chmod(0)
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     found = ledger(settings)
     assert found["exposures_valid.csv"][:3] == ("loaded", summary.rows_loaded, summary.rows_loaded)
     assert found["injuries_cut.xlsx"][0] == "quarantined"
     assert "cannot be read to its end" in str(found["injuries_cut.xlsx"][-1])
     assert found["injuries_secret.csv"][0] == "quarantined"
     assert "Permission denied" in str(found["injuries_secret.csv"][-1])
-    again = pipeline.run(settings, now=TODAY)  # reported once, not every night
+    again = nightly.run(settings, now=TODAY)  # reported once, not every night
     assert again.files == []
 
 
@@ -255,7 +255,7 @@ def test_files_that_cannot_be_read_are_quarantined_and_the_run_goes_on(settings,
 def test_xlsx_rows_are_all_read(settings, make, rules):
     f = make()
     drop(settings, f)
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     (entry,) = summary.files
     assert entry.rows_loaded == f.good_rows and entry.rows_in == f.good_rows + len(rules)
     assert quarantined(settings, f.name) == rules
@@ -278,7 +278,7 @@ def test_an_xlsx_bomb_is_refused_before_it_takes_the_memory(tmp_path, monkeypatc
 
 def test_ids_with_control_characters_cannot_merge_two_records(settings):
     drop(settings, hostile.key_collision())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     assert quarantined(settings, "injuries_keys.jsonl") == [
         (1, "record_id", "control_character"),
         (2, "team_id", "control_character"),
@@ -288,7 +288,7 @@ def test_ids_with_control_characters_cannot_merge_two_records(settings):
 def test_a_team_called_all_is_not_the_across_teams_row(settings, put):
     put("injuries_valid.csv")
     drop(settings, hostile.team_all())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     found = rows(
         settings.analyst_database,
         "select team_id, all_teams, injuries from injury_rates where season = 'all' order by all",
@@ -298,14 +298,14 @@ def test_a_team_called_all_is_not_the_across_teams_row(settings, put):
 
 def test_row_numbers_are_the_lines_an_editor_shows(settings):
     drop(settings, hostile.blank_lines())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     assert quarantined(settings, "exposures_blank.csv") == [(6, "minutes", "type_number")]
 
 
 def test_a_symlink_is_quarantined_and_never_followed(settings, put):
     (settings.inbox / "injuries_link.csv").symlink_to("/etc/passwd")
     put("injuries_valid.csv")
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     assert summary.rows_loaded == 3
     assert ledger(settings)["injuries_link.csv"][0] == "quarantined"
     assert quarantined(settings, "injuries_link.csv") == [(None, None, "symlink")]
@@ -324,7 +324,7 @@ def test_a_publish_failure_after_the_commit_is_reported_as_loaded_not_published(
     (settings.home / "analyst.duckdb.tmp-999999").write_bytes(b"left by a killed run")
     (settings.home / "site.tmp-999999").mkdir()
     with pytest.raises(pipeline.RunFailed) as raised:
-        pipeline.run(settings, now=TODAY)
+        nightly.run(settings, now=TODAY)
     assert raised.value.step == "publish" and raised.value.committed
     status, step, loaded, message = rows(
         settings.database, "select status, step, rows_loaded, message from run_log"
@@ -334,7 +334,7 @@ def test_a_publish_failure_after_the_commit_is_reported_as_loaded_not_published(
     assert not (settings.home / "analyst.duckdb.tmp-999999").exists()
     assert not (settings.home / "site.tmp-999999").exists()
     settings.analyst_database.rmdir()
-    summary = pipeline.run(settings, now=TODAY)  # nothing new, and it publishes
+    summary = nightly.run(settings, now=TODAY)  # nothing new, and it publishes
     assert summary.files == [] and settings.analyst_database.is_file()
     assert rows(settings.analyst_database, "select count(*) from injuries") == [(3,)]
 
@@ -350,12 +350,12 @@ def test_the_cli_says_loaded_not_published(settings, put, capsys, monkeypatch):
 
 
 def _plain_run(settings: Settings, progress: object = None) -> pipeline.RunSummary:
-    return pipeline.run(settings, now=TODAY)
+    return nightly.run(settings, now=TODAY)
 
 
 def test_a_damaged_database_file_reports_the_read_error(settings, put, capsys, monkeypatch):
     put("injuries_valid.csv")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     data = settings.database.read_bytes()
     settings.database.write_bytes(data[: len(data) // 2])
     put("exposures_valid.csv")
@@ -392,7 +392,7 @@ def test_two_clean_builds_of_one_inbox_give_identical_relations(tmp_path, monkey
         s.inbox.mkdir(parents=True)
         for f in inbox.iterdir():
             (s.inbox / f.name).write_bytes(f.read_bytes())
-        pipeline.run(s, now=TODAY)
+        nightly.run(s, now=TODAY)
         dumps.append(_stable(dump(s.analyst_database)))
     assert dumps[0].keys() == dumps[1].keys()
     for name in dumps[0]:
@@ -417,16 +417,16 @@ def _stable(tables: dict[str, list[tuple[object, ...]]]) -> dict[str, list[str]]
 
 def test_two_a_day_sessions_both_load_and_a_later_file_replaces_them(settings):
     drop(settings, hostile.two_a_day())
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     day = "select minutes from exposures where athlete_id = 'HAWK-40' order by minutes"
     assert rows(settings.analyst_database, day) == [(60.0,), (75.0,)]
-    pipeline.run(settings, now=TODAY)  # re-run: nothing changes
+    nightly.run(settings, now=TODAY)  # re-run: nothing changes
     assert rows(settings.analyst_database, day) == [(60.0,), (75.0,)]
     (settings.inbox / "exposures_twoaday_fixed.csv").write_text(
         "team_id,athlete_id,date,activity,minutes\nhawks,HAWK-40,2026-09-08,training,90\n",
         encoding="utf-8",
     )
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     assert rows(settings.analyst_database, day) == [(90.0,)]
     assert rows(settings.database, "select count(*) from exposures_history") == [(3,)]
 
@@ -438,7 +438,7 @@ def test_a_repeated_session_id_is_a_duplicate(settings):
         "hawks,HAWK-41,2026-09-08,training,40,pm\n"
     )
     (settings.inbox / "exposures_sessions.csv").write_text(text, encoding="utf-8")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     rule = ("team_id+athlete_id+date+activity+session_id",)
     assert quarantined(settings, "exposures_sessions.csv") == [
         (2, *rule, "unique_key"),

@@ -7,7 +7,7 @@ from datetime import date
 
 import duckdb
 import pytest
-from sideline.flows import load, pipeline
+from sideline.flows import load, nightly, pipeline
 
 from sideline.generate import Plan, generate
 
@@ -247,7 +247,7 @@ def test_a_reader_of_the_snapshot_keeps_a_whole_run_while_the_next_run_publishes
 
 def test_generated_inbox_accounts_for_every_row(settings):
     generate(settings.inbox, Plan(teams=2, athletes=12, seasons=2, seed=3, end=date(2026, 11, 24)))
-    summary = pipeline.run(settings, now=TODAY)
+    summary = nightly.run(settings, now=TODAY)
     assert summary.rows_in > 3000
     assert summary.rows_quarantined > 0 and summary.rows_loaded > 0
     for f in summary.files:

@@ -7,7 +7,7 @@ import csv
 from datetime import date, timedelta
 
 import pytest
-from sideline.flows import pipeline
+from sideline.flows import nightly
 
 from sideline.settings import Settings
 
@@ -103,7 +103,7 @@ def liverpool(settings, monkeypatch) -> Settings:
     monkeypatch.setenv("SIDELINE_DAY_COUNT", "calendar")
     calendar = Settings.from_env()
     liverpool_inbox(calendar)
-    summary = pipeline.run(calendar, now=TODAY)
+    summary = nightly.run(calendar, now=TODAY)
     assert (summary.rows_in, summary.rows_quarantined) == (82 + 42, 0)
     return calendar
 

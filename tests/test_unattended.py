@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sideline.flows import pipeline
+from sideline.flows import nightly, pipeline
 
 from sideline.cli import EXIT_ROWS_FAILED, EXIT_USAGE, main
 from sideline.exits import EXIT_INTERRUPTED, EXIT_TERMINATED
@@ -61,17 +61,19 @@ def test_a_failure_at_each_step_is_recorded_shown_and_sent(
     settings, put, notified, monkeypatch, capsys, step
 ):
     put("injuries_valid.csv")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     before = dump(settings.database)
     put("exposures_valid.csv")
 
     def broken(*args: object, **kwargs: object) -> object:
         raise OSError(f"the {step} step broke")
 
-    monkeypatch.setattr(pipeline, STEPS[step], broken)
+    for module in (nightly, pipeline):  # where the sequence finds each stage
+        if hasattr(module, STEPS[step]):
+            monkeypatch.setattr(module, STEPS[step], broken)
     alerted = Settings.from_env()
     with pytest.raises(pipeline.RunFailed) as raised:
-        pipeline.run(alerted, now=TODAY)
+        nightly.run(alerted, now=TODAY)
     assert raised.value.step == step
     status, logged_step, message = rows(
         settings.database,
@@ -115,7 +117,7 @@ def test_failing_to_reach_prefect_is_a_failed_run_too(settings, put, notified):
 
 def test_a_contusion_newly_at_high_risk_is_sent_once(settings, put, notified):
     put("injuries_high.csv", HIGH_RISK)
-    summary = pipeline.run(Settings.from_env(), now=TODAY)
+    summary = nightly.run(Settings.from_env(), now=TODAY)
     assert [c["tier"] for c in summary.new_high_risk] == ["high"]
     sent = json.loads(notified.read_text(encoding="utf-8"))
     assert sent["event"] == "new_high_risk"
@@ -124,7 +126,7 @@ def test_a_contusion_newly_at_high_risk_is_sent_once(settings, put, notified):
     ]
     assert "Ana" not in notified.read_text(encoding="utf-8")  # ids only, never names
     notified.unlink()
-    again = pipeline.run(Settings.from_env(), now=TODAY)
+    again = nightly.run(Settings.from_env(), now=TODAY)
     assert again.new_high_risk == [] and not notified.exists()
 
 
@@ -136,7 +138,7 @@ def test_status_says_when_the_night_was_missed(settings, put, monkeypatch):
         "no run is recorded yet"
     )
     put("injuries_valid.csv")
-    pipeline.run(s, now=TODAY)  # started now (the clock of the machine)
+    nightly.run(s, now=TODAY)  # started now (the clock of the machine)
     ran = rows(s.database, "select started_at from run_log")[0][0]
     after_run = ran.astimezone(zone)
     assert read_status(s, after_run).healthy
@@ -161,7 +163,7 @@ def test_a_busy_database_is_one_line(settings, put, capsys):
     import duckdb
 
     put("injuries_valid.csv")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(settings.database)],
         stdout=subprocess.PIPE,
@@ -193,7 +195,7 @@ sys.stdin.readline()
 )
 def test_a_signal_cancels_the_run_and_changes_nothing(settings, put, signum, code):
     put("injuries_valid.csv")
-    pipeline.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)
     before = dump(settings.database)
     generate(settings.inbox, Plan(teams=3, athletes=30, seasons=2, seed=5, end=TODAY.date()))
     child = subprocess.Popen(
