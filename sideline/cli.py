@@ -11,7 +11,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -235,21 +235,39 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         relation = con.sql(args.sql)
-        frame = relation.df() if relation is not None else None
+        if relation is None:
+            return EXIT_OK
+        if args.format == "json":
+            # from DuckDB's own values: a DATE stays a date, never midnight of a timestamp
+            columns = relation.columns
+            records = [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
+            print(json.dumps(records, indent=1, default=_json_value, ensure_ascii=False))
+            return EXIT_OK
+        frame = relation.df()
     except duckdb.Error as exc:
         print(f"sideline query: {exc}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         con.close()
-    if frame is None:
-        return EXIT_OK
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), indent=1))
     else:
         print(frame.to_string(index=False) if not frame.empty else "(no rows)")
     return EXIT_OK
+
+
+def _json_value(value: object) -> object:
+    """JSON for what DuckDB returns beyond JSON's types: dates and times as ISO text, decimals
+    as numbers, anything else as its text."""
+    from decimal import Decimal
+
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return str(value)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:

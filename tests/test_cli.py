@@ -77,6 +77,11 @@ def test_query_formats_and_read_only(settings, put, capsys):
         {"record_id": "R2", "body_region": "knee"},
         {"record_id": "R3", "body_region": "hip_groin"},
     ]
+    dated = "select injury_date, days_lost, event_id from injuries order by record_id limit 1"
+    assert main(["query", dated, "--format", "json"]) == 0
+    (first,) = json.loads(capsys.readouterr().out)
+    assert first["injury_date"] == "2026-09-06" and isinstance(first["days_lost"], int)
+    assert "\x1f" not in first["event_id"] and json.loads(first["event_id"])[0] == "eagles"
     assert main(["query", "select record_id from injuries order by 1", "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == ["record_id", "R1", "R2", "R3"]
     assert main(["query", "select count(*) as n from injuries"]) == 0

@@ -154,3 +154,35 @@ def test_injurytools_export_round_trips_the_real_records(liverpool, tmp_path):
     assert sum(float(r["time_expo"]) for r in exposures) == 74690
     parquet = {p.stem for p in (tmp_path / "out" / "parquet").iterdir()}
     assert {"injuries", "exposures", "injury_rates", "quarantine", "run_log"} <= parquet
+
+
+def test_prevalence_spans_the_exposure_periods(liverpool):
+    """injurytools' exposures are one row per player per season (July to June): the season's
+    prevalence covers the whole season, and counts every player injured at any time in it."""
+    with open(INJURYTOOLS / "raw_df_injuries.csv", newline="") as f:
+        injuries = list(csv.DictReader(f))
+    with open(INJURYTOOLS / "raw_df_exposures.csv", newline="") as f:
+        exposures = list(csv.DictReader(f))
+    found = rows(
+        liverpool.analyst_database,
+        "select period_label, period_start, period_end, athletes, injured_athletes "
+        "from injury_prevalence where period = 'season' order by period_start",
+    )
+    expected = []
+    for year in (2017, 2018):
+        start, end = date(year, 7, 1), date(year + 1, 6, 30)
+        cohort = {r["player_name"] for r in exposures if int(r["year"]) == year}
+        injured = {
+            r["player_name"]
+            for r in injuries
+            if r["player_name"] in cohort
+            and date.fromisoformat(r["from"]) <= end
+            and date.fromisoformat(r["until"]) >= start
+        }
+        expected.append((f"{year}/{year + 1}", start, end, len(cohort), len(injured)))
+    assert found == expected
+    months = rows(
+        liverpool.analyst_database,
+        "select count(*) from injury_prevalence where period = 'month'",
+    )
+    assert months == [(24,)]

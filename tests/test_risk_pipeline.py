@@ -198,3 +198,14 @@ def test_a_correction_that_removes_a_factor_lowers_the_score():
     assert table(con, "select knee_effusion, score, scored_run_id from mo_risk") == [
         ("absent", 0, "run-2")
     ]
+
+
+def test_analyst_types_and_mo_risk_columns():
+    con = build([contusion("C1", "2026-11-20", osiics_code="THQ")])
+    types = dict(con.execute("select column_name, column_type from (describe injuries)").fetchall())
+    assert types["days_lost"] == "INTEGER"
+    rates = dict(
+        con.execute("select column_name, column_type from (describe injury_rates)").fetchall()
+    )
+    assert rates["days_lost"] == "BIGINT"
+    assert con.execute("select side, osiics_code from mo_risk").fetchall() == [("left", "THQ")]

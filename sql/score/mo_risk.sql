@@ -3,7 +3,12 @@
 -- day), elapsed (its window has passed and the data cannot show whether it was done), upcoming.
 create or replace table mo_risk as
 with scores as (
-    select * from mo_score
+    select
+        mo_score.*,
+        injuries.side,
+        injuries.osiics_code
+    from mo_score
+    left join stg_injuries as injuries using (team_id, record_id)
 ),
 
 parsed as (
@@ -25,6 +30,8 @@ final as (
         record_id,
         athlete_id,
         injury_date,
+        side,
+        osiics_code,
         date_diff('day', injury_date, $as_of) as days_since_incident,
         deep_contusion,
         reinjury,

@@ -31,9 +31,10 @@ final as (
     select
         *,
         coalesce(time_loss_start, injury_date) as loss_start,
-        -- one event, several diagnoses: same athlete, same day, same time (or no time)
-        team_id || chr(31) || athlete_id || chr(31) || cast(injury_date as varchar)
-        || chr(31) || coalesce(cast(injury_time as varchar), '') as event_id,
+        -- one event, several diagnoses: same athlete, same day, same time (or no time); a JSON
+        -- array, readable and collision-free whatever the ids hold
+        to_json([team_id, athlete_id, cast(injury_date as varchar), cast(injury_time as varchar)])
+            ::varchar as event_id,
         season_label(injury_date, $season_start_month) as season
     from filled
 )

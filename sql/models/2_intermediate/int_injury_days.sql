@@ -13,12 +13,13 @@ counted as (
         team_id,
         record_id,
         return_date is null and days_missed is null as is_ongoing,
-        case
+        -- an integer (date_diff gives BIGINT, which sums to HUGEINT and reaches pandas as float)
+        cast(case
             when $day_count = 'calendar'
                 then date_diff('day', injury_date, coalesce(return_date, $as_of))
             when days_missed is not null then days_missed
             else greatest(0, date_diff('day', loss_start, coalesce(return_date, $as_of)) - 1)
-        end as days_lost
+        end as integer) as days_lost
     from injuries
 ),
 

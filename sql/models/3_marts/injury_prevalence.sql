@@ -1,5 +1,7 @@
 -- Period prevalence per team by month and by season: athletes with an injury (new or still
--- open) during the period, over the athletes in the cohort (any exposure that season).
+-- open) during the period, over the athletes in the cohort (any exposure that season). The
+-- months are every month an exposure covers: a row that totals a period (a season's minutes,
+-- `date` to `period_end`) covers all of its months, not just the first.
 create or replace table injury_prevalence as
 with cohort as (
     select distinct team_id, season, athlete_id from stg_exposures
@@ -9,7 +11,13 @@ months as (
     select distinct
         team_id,
         season,
-        date_trunc('month', date)::date as period_start
+        unnest(
+            generate_series(
+                date_trunc('month', date),
+                date_trunc('month', coalesce(period_end, date)),
+                interval 1 month
+            )
+        )::date as period_start
     from stg_exposures
 ),
 

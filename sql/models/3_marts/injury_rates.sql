@@ -13,7 +13,7 @@ with events as (
         count(*) filter (where activity = 'training') as training_injuries,
         count(*) filter (where is_ongoing) as ongoing_injuries,
         count(*) filter (where is_reinjury) as reinjuries,
-        sum(days_lost) as days_lost,
+        sum(days_lost)::bigint as days_lost,
         grouping(team_id) = 1 as all_teams,
         grouping(season) = 1 as all_seasons
     from int_injury_events

@@ -28,7 +28,7 @@ counted as (
         dimension,
         category,
         count(*) as injuries,
-        sum(days_lost) as days_lost
+        sum(days_lost)::bigint as days_lost
     from long
     group by grouping sets (
         (team_id, season, dimension, category),
