@@ -110,6 +110,9 @@ def test_raw_values_of_structured_columns_still_reach_analysts(settings):
     ) == [(2, "injury_date", "type_date", "not-a-date", "injury_date is not a valid date")]
     columns = [r[0] for r in rows(settings.analyst_database, "describe quarantine")]
     assert "record" not in columns
+    assert rows(
+        settings.analyst_database, "select file, row_number, rule from quarantine_last_run"
+    ) == [("injuries_extra.csv", 2, "type_date")]
 
 
 def test_a_raw_value_holding_a_known_name_is_blanked_whatever_its_column(settings):
