@@ -218,18 +218,28 @@ def index_page(ctx: SiteContext, runs: pd.DataFrame) -> str:
 # ---- morning board ----------------------------------------------------------------------------
 
 
+def availability_counts(out: pd.DataFrame, squad: int) -> tuple[int, int, int]:
+    """Athletes unavailable, modified and available: each athlete counts once, by the worst of
+    their open injuries (one unavailable and one modified injury make one unavailable athlete)."""
+    worst = out.groupby("athlete_id")["availability"].agg(
+        lambda s: "unavailable" if (s == "unavailable").any() else "modified"
+    )
+    unavailable = int((worst == "unavailable").sum())
+    modified = int((worst == "modified").sum())
+    return unavailable, modified, max(squad - unavailable - modified, 0)
+
+
 def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> str:
     values = ctx.values(team)
     out = query(con, "dashboards/board_out", values)
     squad = int(query(con, "dashboards/board_squad", values)["athletes"].iloc[0])
     risk = query(con, "dashboards/board_risk", values)
-    unavailable = int((out["availability"] == "unavailable").sum())
-    modified = int((out["availability"] == "modified").sum())
+    unavailable, modified, available = availability_counts(out, squad)
     summary = (
         f'<p><span class="badge" style="background:#c53030">{unavailable} unavailable</span> '
         f'<span class="badge" style="background:#b7791f">{modified} modified</span> '
         f'<span class="badge" style="background:#2f855a">'
-        f"{max(squad - unavailable - modified, 0)} available</span> "
+        f"{available} available</span> "
         f'<span class="muted">of {squad} athletes this season, on {esc(ctx.as_of)}</span></p>'
     )
     rows = []
@@ -240,6 +250,14 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> s
             if pd.notna(r["expected_return"])
             else ""
         )
+        if pd.notna(r["expected_return"]) and pd.Timestamp(r["expected_return"]) < pd.Timestamp(
+            ctx.as_of
+        ):
+            # past the typical return: a review is due, not a date to wait for
+            expected = (
+                '<span class="badge" style="background:#c53030" data-flag="past-expected">'
+                "past expected return</span> " + expected
+            )
         note = "" if ctx.public else esc(r["notes"])
         rows.append(
             (

@@ -104,3 +104,18 @@ def test_vendored_plotly_basic_matches_plotly_py_and_draws_every_trace_type():
         figures.burden_by_season(RATES),
     ]
     assert {t.type for f in builders for t in f.data} <= {"bar", "scatter", "pie"}
+
+
+def test_availability_counts_athletes_not_injuries():
+    import pandas as pd
+    from sideline.dashboards.site import availability_counts
+
+    out = pd.DataFrame(
+        {
+            "athlete_id": ["A1", "A1", "A2", "A3", "A3"],
+            "availability": ["unavailable", "modified", "modified", "modified", "modified"],
+        }
+    )
+    # A1 is out (the worst of their two injuries), A2 and A3 are modified, once each
+    assert availability_counts(out, 32) == (1, 2, 29)
+    assert availability_counts(out.iloc[0:0], 32) == (0, 0, 32)

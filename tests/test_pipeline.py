@@ -266,3 +266,17 @@ def test_generated_inbox_accounts_for_every_row(settings):
     assert {"injuries", "exposures", "imaging", None} <= tables
     formats = {f.file_name.rsplit(".", 1)[1] for f in summary.files if f.table_name}
     assert formats == {"csv", "jsonl", "xlsx"}
+
+
+def test_board_flags_an_expected_return_in_the_past(settings, put, run_once):
+    put(
+        "injuries_out.csv",
+        INJURY_HEADER
+        + "R1,eagles,A1,,2026-09-01,match,thigh,muscle_contusion,direct_contact,2026-09-08,\n"
+        + "R2,eagles,A2,,2026-10-01,match,thigh,muscle_contusion,direct_contact,,\n"
+        + "R3,eagles,A3,,2026-11-24,match,thigh,muscle_contusion,direct_contact,,\n",
+    )
+    run_once()
+    board = (settings.site / "teams" / "eagles" / "board.html").read_text(encoding="utf-8")
+    # A2 has been out 55 days where the team's closed thigh contusion took 7: flagged; A3 not
+    assert board.count('data-flag="past-expected"') == 1
