@@ -7,7 +7,7 @@ column catalogue, so a column's rules are written once, there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import great_expectations.expectations as gxe
@@ -22,12 +22,10 @@ CONTROL = r"[\x00-\x1f\x7f]"
 
 @dataclass(frozen=True)
 class Context:
-    """What rules need to know beyond the rows: the team's today and now, and what the database
-    already holds (injury keys that imaging rows may refer to)."""
+    """What rules need to know beyond the rows: the team's today and now."""
 
     today: date
     now: datetime
-    injury_keys: frozenset[str] = field(default_factory=frozenset)
 
 
 def meta(rule: str, column: str, other: str | None = None) -> dict[str, str]:

@@ -75,8 +75,6 @@ def _batch_definition(table: str) -> Any:
 
 
 def validate(table: str, frame: pd.DataFrame, ctx: Context) -> Verdict:
-    if table == "imaging":
-        frame = imaging.add_injury_key(frame)
     if frame.empty:
         return Verdict()
     frame = frame.reset_index(drop=True)

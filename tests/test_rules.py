@@ -14,7 +14,7 @@ import pytest
 from sideline.flows.read import read_file
 from sideline.flows.validate import validate_files
 
-from sideline.db import migrate, sql
+from sideline.db import migrate
 from sideline.settings import Settings
 
 from .conftest import TODAY
@@ -132,7 +132,9 @@ def database() -> duckdb.DuckDBPyConnection:
         " 'R1', 'eagles', 'A1', '2026-09-06', 'match', 'thigh', 'muscle_contusion',"
         " 'direct_contact')"
     )
-    assert con.execute(sql("validate/injury_keys")).fetchall() == [("eagles\x1fR1",)]
+    assert con.execute("select team_id, record_id from injuries_latest").fetchall() == [
+        ("eagles", "R1")
+    ]
     return con
 
 
