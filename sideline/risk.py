@@ -446,7 +446,10 @@ def reminders(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
             Reminder(
                 "record_missing",
                 f"Record {', '.join(a.missing)}: the score could "
-                f"move from {a.points_tier} up to {a.points_tier_max}.",
+                f"move from {a.points_tier} up to {a.points_tier_max}."
+                if a.points_tier_max != a.points_tier
+                else f"Record {', '.join(a.missing)}: the tier stays {a.points_tier} whatever "
+                "they hold, but the record is incomplete.",
                 *on(0, 2),
                 False,
                 "CLINICAL.md: unknown never counts as absent",

@@ -461,3 +461,23 @@ def test_every_reminder_traces_to_a_rule_of_the_model(c):
     for reminder in assess(c).reminders:
         assert reminder.rule in REMINDER_RULES
         assert reminder.source and reminder.text
+
+
+def test_a_missing_factor_that_cannot_change_the_tier_says_so():
+    from sideline.risk import Contusion, assess
+
+    # deep (3) + exacerbation (3) + delayed (2) = 8, very_high; effusion unknown (+1) stays there
+    a = assess(
+        Contusion(
+            record_id="X",
+            injury_date=date(2026, 11, 1),
+            sport="soccer",
+            knee_flexion_deg=30,
+            reinjury="exacerbation",
+            reinjury_of="W",
+            first_treatment_at=datetime(2026, 11, 5, 12, 0),
+        )
+    )
+    text = next(r.text for r in a.reminders if r.rule == "record_missing")
+    assert a.points_tier == a.points_tier_max == "very_high"
+    assert "up to" not in text and "stays very_high" in text
