@@ -13,22 +13,11 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
-from sideline.settings import Settings, SettingsError, unknown_variables
-
-if TYPE_CHECKING:
-    pass
-
-from sideline.exits import (  # noqa: F401 - re-exported for scripts and tests
-    EXIT_BUSY,
-    EXIT_NOT_PUBLISHED,
-    EXIT_OK,
-    EXIT_ROWS_FAILED,
-    EXIT_RUN_FAILED,
-    EXIT_USAGE,
-)
+from sideline.exits import EXIT_OK, EXIT_ROWS_FAILED, EXIT_RUN_FAILED, EXIT_USAGE
 from sideline.runner import Progress, home_problem, run_flow
+from sideline.settings import Settings, SettingsError, unknown_variables
 
 
 class Parser(argparse.ArgumentParser):

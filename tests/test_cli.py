@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from sideline.flows import nightly
 
-from sideline.cli import EXIT_ROWS_FAILED, EXIT_USAGE, build_parser, main
+from sideline.cli import build_parser, main
+from sideline.exits import EXIT_ROWS_FAILED, EXIT_USAGE
 
 from .conftest import SCENARIOS, TODAY
 

@@ -16,7 +16,8 @@ import duckdb
 import pytest
 from sideline.flows import nightly, pipeline, read
 
-from sideline.cli import EXIT_NOT_PUBLISHED, EXIT_ROWS_FAILED, EXIT_USAGE, main
+from sideline.cli import main
+from sideline.exits import EXIT_NOT_PUBLISHED, EXIT_ROWS_FAILED, EXIT_USAGE
 from sideline.settings import Settings, SettingsError, unknown_variables
 
 from . import hostile

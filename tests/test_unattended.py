@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sideline.flows import nightly, pipeline
 
-from sideline.cli import EXIT_ROWS_FAILED, EXIT_USAGE, main
-from sideline.exits import EXIT_INTERRUPTED, EXIT_TERMINATED
+from sideline.cli import main
+from sideline.exits import EXIT_INTERRUPTED, EXIT_ROWS_FAILED, EXIT_TERMINATED, EXIT_USAGE
 from sideline.generate import Plan, generate
 from sideline.settings import Settings
 from sideline.status import read_status
