@@ -61,6 +61,10 @@ class Progress:
 
         threading.Thread(target=tick, daemon=True, name="sideline-progress").start()
 
+    def done(self) -> None:
+        """No more news is coming (the run ended, or failed before its first stage)."""
+        self._stop_waiting()
+
     def _stop_waiting(self) -> None:
         if self._waiting is not None:
             self._waiting.set()
@@ -151,7 +155,6 @@ def run_flow(
 ) -> tuple[int, RunSummary | None]:
     """One manual run of the `nightly` flow, as `sideline run` and `sideline demo` make it."""
     from sideline import prefect_env
-    from sideline.db import DatabaseBusy
 
     show = summary_printer or print_summary
     problem = home_problem(settings, create=create_home)
@@ -167,33 +170,44 @@ def run_flow(
     where = os.environ.get("PREFECT_API_URL") or "temporary local API, offline"
     with cancel_on_signals():
         try:
-            progress.waiting(f"starting Prefect ({where})")
-            from sideline.flows.nightly import nightly
-            from sideline.flows.pipeline import RunFailed
+            return _run(settings, progress, where, show)
+        finally:
+            progress.done()
 
-            summary = nightly(settings, progress=progress)
-        except RunCancelled as exc:
-            print(
-                f"sideline run: cancelled by {exc}; the database is as it was before the run",
-                file=sys.stderr,
-            )
-            return exc.exit_code, None
-        except DatabaseBusy as exc:
-            print(f"sideline run: {exc}", file=sys.stderr)
-            return EXIT_BUSY, None
-        except RunFailed as exc:
-            return _failed(exc, show)
-        except Exception as exc:
-            # the run could not start: Prefect unreachable, or a damaged database file
-            import duckdb
 
-            step = "database" if isinstance(exc, duckdb.Error) else "prefect"
-            _record_outside_failure(settings, step, exc)
-            print(
-                f"sideline run: the run could not start: {type(exc).__name__}: {exc}",
-                file=sys.stderr,
-            )
-            return EXIT_RUN_FAILED, None
+def _run(
+    settings: Settings, progress: Progress, where: str, show: Callable[[RunSummary], None]
+) -> tuple[int, RunSummary | None]:
+    import duckdb
+
+    from sideline.db import DatabaseBusy
+    from sideline.flows.pipeline import RunFailed
+
+    progress.waiting(f"starting Prefect ({where})")
+    try:
+        from sideline.flows.nightly import nightly
+
+        summary = nightly(settings, progress=progress)
+    except RunCancelled as exc:
+        print(
+            f"sideline run: cancelled by {exc}; the database is as it was before the run",
+            file=sys.stderr,
+        )
+        return exc.exit_code, None
+    except DatabaseBusy as exc:
+        print(f"sideline run: {exc}", file=sys.stderr)
+        return EXIT_BUSY, None
+    except RunFailed as exc:
+        return _failed(exc, show)
+    except Exception as exc:
+        # the run could not start: Prefect unreachable, or a damaged database file
+        step = "database" if isinstance(exc, duckdb.Error) else "prefect"
+        _record_outside_failure(settings, step, exc)
+        print(
+            f"sideline run: the run could not start: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_RUN_FAILED, None
     show(summary)
     return EXIT_OK, summary
 

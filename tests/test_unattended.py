@@ -333,3 +333,16 @@ def test_status_notify_tells_of_a_missed_night_once(settings, notified):
     assert not notified.exists()
     check_overdue(s, set(), morning.replace(hour=3))  # within the grace: not yet overdue
     assert not notified.exists()
+
+
+def test_progress_stops_ticking_when_the_run_ends(capsys):
+    from sideline.runner import Progress
+
+    progress = Progress(every=0.05)
+    progress.waiting("starting Prefect")
+    time.sleep(0.2)
+    progress.done()
+    time.sleep(0.05)
+    said = capsys.readouterr().err
+    time.sleep(0.2)
+    assert "still going" in said and capsys.readouterr().err == ""
