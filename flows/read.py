@@ -62,11 +62,11 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(path: Path, data: bytes | None = None) -> Staged:
+def read_file(path: Path) -> Staged:
     """Stage one file. Nothing a file holds can stop the run: whatever goes wrong reading it
     rejects that file whole, with its reason, and the caller goes on with the others."""
     try:
-        data = read_bytes(path) if data is None else data
+        data = read_bytes(path)
     except OSError as exc:
         return _rejected(path.name, "", "unreadable", f"the file cannot be read: {exc.strerror}")
     digest = sha256_of(data)

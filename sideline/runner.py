@@ -30,7 +30,7 @@ from sideline.exits import (
 from sideline.settings import Settings
 
 if TYPE_CHECKING:
-    from sideline.flows.pipeline import RunSummary
+    from sideline.flows.pipeline import RunFailed, RunSummary
 
 
 class Progress:
@@ -212,10 +212,7 @@ def _run(
     return EXIT_OK, summary
 
 
-def _failed(exc: Exception, show: Callable[[RunSummary], None]) -> tuple[int, RunSummary | None]:
-    from sideline.flows.pipeline import RunFailed
-
-    assert isinstance(exc, RunFailed)
+def _failed(exc: RunFailed, show: Callable[[RunSummary], None]) -> tuple[int, RunSummary | None]:
     if exc.committed and exc.summary is not None:
         show(exc.summary)
         print(
