@@ -1,36 +1,140 @@
-"""Benchmark: generate an inbox, run each stage, print figures (rows, seconds, rows/s, sizes,
-page open times). Speed is measured here, never asserted in tests.
+"""Benchmarks at league scale: the floor, full first runs, 1,000-row nightly increments, and the
+peak memory of each, printed as a table and written as JSON. Speed is measured here, never
+asserted in tests.
 
-    .venv/bin/python benchmarks/run.py [--teams 8 --athletes 40 --seasons 3]
+    .venv/bin/python benchmarks/run.py [--sizes 20x60x6,60x60x20] [--json FILE] [--pages]
+
+For each size (teams x athletes x seasons of `sideline generate`), in its own process each:
+- the floor: DuckDB alone loading the same files, running the contract's checks as SQL and a
+  per-team-season rate table in one transaction (benchmarks/floor.py);
+- a full first run of the nightly sequence (`flows.nightly.run`, the stages the flow runs as
+  Prefect tasks, without Prefect's start-up; benchmarks/nightly.py times that), per stage;
+- a 1,000-row increment (a re-sent export correcting 1,000 exposure rows of one team) on that
+  warehouse, per stage.
+Peak RSS is the process's own high-water mark. `--pages` also opens every page in Chromium.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import platform
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sideline.flows.discover import discover
-from sideline.flows.model import build_models, model_parameters
-from sideline.flows.pipeline import load_run, read_files
-from sideline.flows.publish import publish_site, publish_snapshot
-from sideline.flows.score import score_contusions
-from sideline.flows.validate import validate_files
-
-from sideline.db import connect, one_transaction
-from sideline.generate import Plan, generate
-from sideline.settings import Settings
+HERE = Path(__file__).resolve().parent
+STAGES = ("discover", "read", "validate", "load", "model", "score", "publish", "publish: site")
 
 
-def timed(label: str, fn, *args):
-    start = time.perf_counter()
-    result = fn(*args)
-    seconds = time.perf_counter() - start
-    print(f"{label:<28} {seconds:8.2f} s")
-    return result, seconds
+def timed_run(home: Path) -> dict[str, object]:
+    """One nightly run over `home`'s inbox, seconds per stage (from its progress messages)."""
+    from sideline.flows import nightly
+
+    from sideline.settings import Settings
+
+    settings = Settings(home=home, timezone="UTC")
+    marks: list[tuple[str, float]] = []
+
+    def progress(message: str) -> None:
+        stage = _stage(message)
+        if stage and (not marks or marks[-1][0] != stage):
+            marks.append((stage, time.perf_counter()))
+
+    started = time.perf_counter()
+    summary = nightly.run(settings, progress=progress)
+    ended = time.perf_counter()
+    seconds: dict[str, float] = {}
+    for (stage, at), (_, until) in zip(marks, [*marks[1:], ("end", ended)], strict=True):
+        seconds[stage] = round(seconds.get(stage, 0.0) + until - at, 2)
+    return {
+        "seconds": round(ended - started, 2),
+        "stages": seconds,
+        "rows_in": summary.rows_in,
+        "rows_loaded": summary.rows_loaded,
+        "peak_rss_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2),
+    }
+
+
+def _stage(message: str) -> str | None:
+    if message.startswith("publish: dashboards"):
+        return "publish: site"
+    head = message.split(":")[0].split(" ")[0]
+    return head if head in STAGES else None
+
+
+def increment(home: Path, rows: int = 1000) -> Path:
+    """A re-sent export of one team's latest exposure rows with corrected minutes."""
+    inbox = home / "inbox"
+    latest = sorted(inbox.glob("exposures_*.csv"))[-1]
+    with latest.open(encoding="utf-8", newline="") as handle:
+        delimiter = ";" if handle.readline().count(";") > 1 else ","
+        handle.seek(0)
+        lines = list(csv.reader(handle, delimiter=delimiter))
+    header, body = lines[0], lines[1:][-rows:]
+    minutes = header.index("minutes")
+    for row in body:
+        row[minutes] = str(int(float(row[minutes].replace(",", ".") or 0)) + 1)
+    target = inbox / f"{latest.stem}_z_increment.csv"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(body)
+    return target
+
+
+def _child(*args: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, check=False, cwd=HERE.parent
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def size(spec: str) -> dict[str, object]:
+    from sideline.generate import Plan, generate
+
+    teams, athletes, seasons = (int(x) for x in spec.split("x"))
+    home = Path(tempfile.mkdtemp(prefix="sideline-bench-"))
+    end = date.today() - timedelta(days=1)
+    started = time.perf_counter()
+    files = generate(home / "inbox", Plan(teams, athletes, seasons, seed=1, end=end))[0]
+    generated = time.perf_counter() - started
+    print(f"\n{spec}: {len(files)} files, generated in {generated:.1f} s", flush=True)
+    floor = _child(str(HERE / "floor.py"), str(home / "inbox"), "--today", end.isoformat())
+    print(f"  floor {floor['seconds']} s, rows {floor['rows']}", flush=True)
+    full = _child(str(HERE / "run.py"), "--one-run", str(home))
+    print(f"  full run {full['seconds']} s {full['stages']}", flush=True)
+    increment(home)
+    nightly = _child(str(HERE / "run.py"), "--one-run", str(home))
+    print(f"  increment {nightly['seconds']} s {nightly['stages']}", flush=True)
+    result = {"size": spec, "floor": floor, "full_run": full, "increment": nightly, "home": home}
+    return result
+
+
+def table(results: list[dict[str, object]]) -> str:
+    lines = [
+        "| inbox (teams x athletes x seasons) | exposure rows | floor | full run | "
+        "full / floor | peak RSS (full) | 1,000-row increment | increment / full |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        floor, full, inc = r["floor"], r["full_run"], r["increment"]
+        assert isinstance(floor, dict) and isinstance(full, dict) and isinstance(inc, dict)
+        lines.append(
+            f"| {r['size']} | {floor['rows']['exposures']:,} | {floor['seconds']:.1f} s | "
+            f"{full['seconds']:.1f} s | {full['seconds'] / floor['seconds']:.1f}x | "
+            f"{full['peak_rss_gib']:.2f} GiB | {inc['seconds']:.1f} s | "
+            f"{100 * inc['seconds'] / full['seconds']:.0f}% |"
+        )
+    return "\n".join(lines)
 
 
 def page_open_times(site: Path) -> None:
@@ -43,64 +147,35 @@ def page_open_times(site: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page()
-        for path in [
-            site / "index.html",
-            site / "quality.html",
-            *sorted((site / "teams").glob("*/*.html")),
-        ]:
+        for path in [site / "index.html", site / "quality.html", *sorted(site.glob("*/*.html"))]:
             page.goto(path.as_uri(), wait_until="load")
             ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
-            print(
-                f"  open {path.relative_to(site).as_posix():<40} {ms:7.0f} ms "
-                f"{path.stat().st_size / 1024:7.0f} KiB"
-            )
+            print(f"  open {path.relative_to(site).as_posix():<40} {ms:7.0f} ms")
         browser.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--teams", type=int, default=8)
-    parser.add_argument("--athletes", type=int, default=40)
-    parser.add_argument("--seasons", type=int, default=3)
+    parser.add_argument("--sizes", default="2x60x6,20x60x6")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument("--pages", action="store_true")
+    parser.add_argument("--one-run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="sideline-bench-"))
-    settings = Settings(home=home, timezone="UTC")
-    end = date.today() - timedelta(days=1)
-    plan = Plan(teams=args.teams, athletes=args.athletes, seasons=args.seasons, seed=1, end=end)
-    files, _ = timed("generate", generate, settings.inbox, plan)
-    size = sum(f.stat().st_size for f in files)
-    print(f"inbox: {len(files)} files, {size / 1e6:.1f} MB")
-    con = connect(settings.database)
-    found, _ = timed("discover (hash)", discover, settings.inbox, con)
-    staged, t_read = timed("read", read_files, found)
-    rows = sum(s.rows_in for s in staged)
-    now = settings.now()
-    validated, t_validate = timed(
-        "parse + validate (GX)", validate_files, staged, settings, con, now
+    if args.one_run:
+        print(json.dumps(timed_run(args.one_run)))
+        return
+    results = [size(spec) for spec in args.sizes.split(",")]
+    print()
+    print(table(results))
+    if args.pages:
+        page_open_times(Path(str(results[-1]["home"])) / "site")
+    for r in results:
+        shutil.rmtree(str(r.pop("home")), ignore_errors=True)
+    machine = {"cpus": __import__("os").cpu_count(), "python": platform.python_version()}
+    args.json.write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2) + "\n", encoding="utf-8"
     )
-
-    def load_model_score() -> None:
-        with one_transaction(con):
-            load_run(con, settings, found, staged, validated, "bench", now)
-            build_models(con, model_parameters(settings, now.date()))
-            score_contusions(con, "bench", now.date())
-
-    _, t_load = timed("load + models + scores", load_model_score)
-    timed("publish analyst snapshot", publish_snapshot, con, settings)
-    timed("publish dashboards", publish_site, con, settings, now.date())
-    con.close()
-    print(
-        f"rows: {rows}; read {rows / t_read:,.0f} rows/s, validate {rows / t_validate:,.0f} "
-        f"rows/s, load {rows / t_load:,.0f} rows/s"
-    )
-    site_bytes = sum(p.stat().st_size for p in settings.site.rglob("*") if p.is_file())
-    plotly = (settings.site / "plotly-basic.min.js").stat().st_size
-    print(
-        f"site: {site_bytes / 1e6:.1f} MB in all (plotly.js basic {plotly / 1e6:.1f} MB, "
-        "shipped once)"
-    )
-    page_open_times(settings.site)
-    shutil.rmtree(home)
+    print(f"\nwritten: {args.json}")
 
 
 if __name__ == "__main__":

@@ -11,12 +11,9 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 
 from sideline.catalogue import IMAGING
+from sideline.staging import INJURY_FOUND
 
 from .rules import Context, column_rules, meta
-
-# the verdict column the validate stage adds to imaging rows (True: the injury exists or none
-# is named)
-INJURY_FOUND = "injury_found"
 
 
 def suite(ctx: Context) -> gx.ExpectationSuite:

@@ -1,16 +1,22 @@
-"""Run a table's suite over a parsed frame and turn Great Expectations' results into verdicts.
+"""Run a table's suite over its staged rows and turn Great Expectations' results into verdicts.
 
-GX runs over pandas with `result_format=COMPLETE`, which lists the index of every failing row;
-each becomes a row failure naming file, row, column, rule and the raw value.
+GX runs on a SQL datasource over the run's staging DuckDB file (flows/stage.py), so the rules
+run where the data is, at DuckDB speed, with GX as the engine of record: its results are
+stored and shown as before. `result_format=COMPLETE` with `unexpected_index_column_names`
+lists the staged row id (`__id`) of every failing row; each becomes a row failure naming file,
+row, column, rule and the raw value.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import great_expectations as gx
@@ -22,9 +28,10 @@ from great_expectations.data_context.types.base import (
 )
 
 from sideline.catalogue import TABLES
-from sideline.staging import EXTRA_COL, FILE_COL, ROW_COL, SLASH_DATE, Failure, raw
+from sideline.staging import EXTRA_COL, FILE_COL, ID_COL, ROW_COL, SLASH_DATE, Failure, raw
 
 from . import exposures, imaging, injuries
+from .gx_duckdb import keep_duckdb_connections
 from .rules import Context
 
 SUITES: dict[str, Callable[[Context], gx.ExpectationSuite]] = {
@@ -33,94 +40,143 @@ SUITES: dict[str, Callable[[Context], gx.ExpectationSuite]] = {
     "imaging": imaging.suite,
 }
 
-
-@dataclass
-class Verdict:
-    failures: list[Failure] = field(default_factory=list)
-    results: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def failed_index(self) -> set[int]:
-        return {f.row_index for f in self.failures if isinstance(f, IndexedFailure)}
+# GX turns this into the LIMIT of its failing-rows query: every failing row is listed
+ALL_ROWS = 2**62
 
 
 @dataclass(frozen=True)
-class IndexedFailure(Failure):
-    row_index: int = -1
+class RuleFailures:
+    """The staged rows (by id) that failed one rule."""
+
+    rule: str
+    column: str
+    other: str | None
+    ids: list[int]
+
+
+@dataclass
+class Verdict:
+    results: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[RuleFailures] = field(default_factory=list)
+
+    @property
+    def failed_ids(self) -> set[int]:
+        return {i for f in self.failed for i in f.ids}
 
 
 @cache
 def _context() -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    keep_duckdb_connections()
     config = DataContextConfig(
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
         store_backend_defaults=InMemoryStoreBackendDefaults(),
     )
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    context.data_sources.add_pandas("inbox")
-    return context
+    return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _batch_definition(table: str) -> Any:
-    source = _context().data_sources.get("inbox")
+def validate(table: str, staging: Path, ctx: Context) -> Verdict:
+    """Run `table`'s suite over its relation in the staging file (which must be closed by
+    every writer). GX's connections are gone again when this returns."""
+    results = _run_suite(table, staging, ctx)
+    # DuckDB lets go of a file only when the last connection object to it is collected; GX's
+    # engines hold theirs until then, and the pipeline database attaches the file next
+    gc.collect()
+    return _verdict(table, results)
+
+
+def _run_suite(table: str, staging: Path, ctx: Context) -> list[Any]:
+    context = _context()
+    name = f"staging-{uuid.uuid4().hex}"
+    source = context.data_sources.add_sql(name, connection_string=f"duckdb:///{staging}")
     try:
-        asset = source.get_asset(table)
-    except LookupError:
-        asset = source.add_dataframe_asset(table)
-    try:
-        return asset.get_batch_definition("whole")
-    except KeyError:
-        return asset.add_batch_definition_whole_dataframe("whole")
+        batch = (
+            source.add_table_asset(table, table_name=table)
+            .add_batch_definition_whole_table("whole")
+            .get_batch()
+        )
+        outcome = batch.validate(
+            SUITES[table](ctx),
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [ID_COL],
+                "exclude_unexpected_values": True,
+                "partial_unexpected_count": ALL_ROWS,
+            },
+        )
+        batch.data.execution_engine.close()
+    finally:
+        context.data_sources.delete(name)
+    return list(outcome.results)
 
 
-def validate(table: str, frame: pd.DataFrame, ctx: Context) -> Verdict:
-    if frame.empty:
-        return Verdict()
-    frame = frame.reset_index(drop=True)
-    suite = SUITES[table](ctx)
-    batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": frame})
-    outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+def _verdict(table: str, results: list[Any]) -> Verdict:
     verdict = Verdict()
-    for result in outcome.results:
+    for result in results:
         config = result.expectation_config
         info = result.exception_info or {}
         if info.get("raised_exception"):
             raise RuntimeError(
                 f"expectation {config.type} on {table} raised: {info.get('exception_message')}"
             )
-        rule = config.meta["rule"]
-        column = config.meta["column"]
-        other = config.meta.get("other_column")
-        indexes = result.result.get("unexpected_index_list") or []
+        ids = _failing_ids(result.result.get("unexpected_index_list"))
+        unexpected = int(result.result.get("unexpected_count") or 0)
+        if len(ids) != unexpected:  # GX counted rows it did not list: never load those
+            raise RuntimeError(
+                f"expectation {config.type} on {table}: {unexpected} rows failed, "
+                f"{len(ids)} were listed"
+            )
         verdict.results.append(
             {
                 "table_name": table,
                 "expectation": config.type,
-                "rule": rule,
-                "column_name": column,
+                "rule": config.meta["rule"],
+                "column_name": config.meta["column"],
                 "success": bool(result.success),
-                "element_count": int(result.result.get("element_count") or len(frame)),
-                "unexpected_count": len(indexes),
+                "element_count": int(result.result.get("element_count") or 0),
+                "unexpected_count": unexpected,
             }
         )
-        for index in indexes:
-            i = int(index[next(iter(index))]) if isinstance(index, dict) else int(index)
-            row = frame.iloc[i]
-            value, message = _describe(frame, i, rule, column, other, ctx)
-            verdict.failures.append(
-                IndexedFailure(
-                    file=str(row[FILE_COL]),
-                    row=int(row[ROW_COL]),
-                    column=column,
-                    rule=rule,
-                    raw_value=value,
-                    message=message,
-                    record=_record(frame, i),
-                    row_index=i,
+        if ids:
+            verdict.failed.append(
+                RuleFailures(
+                    config.meta["rule"],
+                    config.meta["column"],
+                    config.meta.get("other_column"),
+                    ids,
                 )
             )
     return verdict
+
+
+def _failing_ids(listed: Any) -> list[int]:
+    """The ids GX listed: one `{"__id": [...]}` with unexpected values excluded."""
+    ids: list[int] = []
+    for entry in listed or []:
+        value = entry[ID_COL]
+        ids.extend(int(v) for v in (value if isinstance(value, list) else [value]))
+    return ids
+
+
+def failures(rows: pd.DataFrame, verdict: Verdict, ctx: Context) -> list[Failure]:
+    """Row failures for a verdict; `rows` holds the failing staged rows indexed by `__id`."""
+    out: list[Failure] = []
+    for rule in verdict.failed:
+        for i in rule.ids:
+            value, message = _describe(rows, i, rule.rule, rule.column, rule.other, ctx)
+            out.append(
+                Failure(
+                    file=str(rows.at[i, FILE_COL]),
+                    row=int(rows.at[i, ROW_COL]),
+                    column=rule.column,
+                    rule=rule.rule,
+                    raw_value=value,
+                    message=message,
+                    record=_record(rows, i),
+                )
+            )
+    return out
 
 
 def _bounds(column: str) -> tuple[float, float]:

@@ -16,8 +16,14 @@ import duckdb
 import pandas as pd
 
 from sideline.catalogue import FREE_TEXT_COLUMNS, NAME_COLUMNS, TABLES, Table
-from sideline.db import sql, sql_for
-from sideline.staging import EXTRA_COL, FILE_COL, ROW_COL, Failure, record_key
+from sideline.db import fill, sql, sql_for
+from sideline.staging import (
+    EXTRA_COL,
+    Failure,
+    quoted,
+    record_key_sql,
+    row_hash_sql,
+)
 
 LEDGER_COLUMNS = (
     "sha256",
@@ -65,25 +71,15 @@ class RunRecord:
     trigger: str = "manual"  # or "scheduled"
 
 
-def staged_rows(
-    frame: pd.DataFrame, table: Table, run_id: str, loaded_at: datetime, file_order: dict[str, int]
-) -> pd.DataFrame:
-    """The valid rows shaped as the history table expects them."""
-    columns = list(table.column_names)
-    out = frame[columns].copy()
-    for c in table.columns:
-        if c.kind == "date":
-            out[c.name] = out[c.name].dt.date
-    hashed = frame[[*columns, EXTRA_COL]].astype(str)
-    out.insert(0, "record_key", record_key(frame, table))
-    out.insert(1, "row_hash", pd.util.hash_pandas_object(hashed, index=False).astype(str))
-    out.insert(2, "run_id", run_id)
-    out.insert(3, "source_file", frame[FILE_COL])
-    out.insert(4, "source_row", frame[ROW_COL].astype("int64"))
-    out.insert(5, "loaded_at", loaded_at)
-    out.insert(6, "file_order", frame[FILE_COL].map(file_order).astype("int64"))
-    out["extra"] = frame[EXTRA_COL]
-    return out.reset_index(drop=True)
+def staged_view(table: Table) -> str:
+    """The statement defining `staged`, the valid staged rows of `table` (sql/load/staged.sql);
+    only catalogue names and expressions built from them are filled in."""
+    return fill(
+        sql_for("load/staged", relation=table.name),
+        record_key=record_key_sql(table),
+        row_hash=row_hash_sql(table, EXTRA_COL),
+        columns=", ".join(f"rows.{quoted(c)}" for c in table.column_names),
+    )
 
 
 # the columns whose failing raw value may be shown beyond the pipeline database: structured
@@ -141,22 +137,24 @@ def insert(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.DataFrame) 
         con.unregister("incoming")
 
 
-def upsert(con: duckdb.DuckDBPyConnection, table: str, staged: pd.DataFrame) -> int:
-    """New versions written for `table`; rows equal to their record's current version add none."""
-    if staged.empty:
-        return 0
-    con.register("staged", staged)
+def upsert(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """New versions written for `table` from its valid staged rows; rows equal to their
+    record's current version add none."""
+    con.execute(staged_view(table))
     try:
-        result = con.execute(sql_for("load/upsert", history=f"{table}_history")).fetchone()
+        result = con.execute(sql_for("load/upsert", history=f"{table.name}_history")).fetchone()
     finally:
-        con.unregister("staged")
+        con.execute("drop view staged")
     return int(result[0]) if result else 0
 
 
 def write_run(
     con: duckdb.DuckDBPyConnection,
     *,
-    staged: dict[str, pd.DataFrame],
+    valid: dict[str, int],
+    file_order: dict[str, int],
+    run_id: str,
+    loaded_at: datetime,
     quarantine: pd.DataFrame,
     ledger: list[LedgerEntry],
     results: list[dict[str, object]],
@@ -164,12 +162,17 @@ def write_run(
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
     """What a run reads in: rows, quarantine, ledger, results and its run log. Called inside
-    the run's one transaction (flows/nightly.py), which the models and scores share."""
+    the run's one transaction (flows/nightly.py), which the models and scores share, with the
+    staging file attached."""
     versions = {}
-    for name in TABLES:
-        if name in staged:
-            progress(f"load: writing {name} ({len(staged[name])} rows)")
-            versions[name] = upsert(con, name, staged[name])
+    con.execute(sql("load/run_values"), {"run_id": run_id, "loaded_at": loaded_at})
+    order = pd.DataFrame({"file": list(file_order), "file_order": list(file_order.values())})
+    con.execute(sql("load/file_order_table"))
+    insert(con, "load/file_order", order)
+    for name, table in TABLES.items():
+        if valid.get(name):
+            progress(f"load: writing {name} ({valid[name]} rows)")
+            versions[name] = upsert(con, table)
     progress("load: writing quarantine, ledger, results and run log")
     insert(con, "load/quarantine", quarantine)
     insert(con, "load/file_ledger", pd.DataFrame([asdict(e) for e in ledger]))

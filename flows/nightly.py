@@ -32,6 +32,7 @@ from .discover import discover
 from .model import build_models, model_parameters
 from .publish import publish_site, publish_snapshot
 from .score import score_contusions
+from .stage import Staging
 from .validate import validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,6 +79,7 @@ def run(
     as_of = local_now.date()
     settings.inbox.mkdir(parents=True, exist_ok=True)
     con = connect(settings.database)
+    staging: Staging | None = None
     step, summary = "discover", None
     try:
         pipeline.remove_leftovers(settings)
@@ -85,14 +87,15 @@ def run(
         files = as_step(discover)(settings.inbox, con)
         progress(f"discover: {len(files)} new file(s)")
         step = "read"
-        staged = as_step(pipeline.read_files)(files, progress)
+        staging = Staging(settings.staging)
+        staged = as_step(pipeline.read_files)(files, staging, settings.tz, progress)
         step = "validate"
         progress("validate")
-        validated = as_step(validate_files)(staged, settings, con, local_now)
+        validated = as_step(validate_files)(staged, staging, settings, con, local_now)
         step = "load"
         progress("load")
         # the run's one transaction: rows, models and scores commit together or not at all
-        with one_transaction(con):
+        with staging.attached(con), one_transaction(con):
             loaded = as_step(pipeline.load_run)(
                 con, settings, files, staged, validated, run_id, started_at, progress, trigger
             )
@@ -113,6 +116,8 @@ def run(
             raise failure from exc
         raise
     finally:
+        if staging is not None:
+            staging.remove()
         con.close()
     if summary.new_high_risk:
         notify(settings, "new_high_risk", pipeline.summary_details(summary))

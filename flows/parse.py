@@ -8,6 +8,7 @@ kept beside the value (`raw__<column>`) so a quarantined cell is stored exactly 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,17 @@ import numpy as np
 import pandas as pd
 
 from sideline.catalogue import UNKNOWN, Column, Table
-from sideline.staging import EXTRA_COL, FILE_COL, PARSED_KINDS, ROW_COL, SLASH_DATE, ok, raw
+from sideline.staging import (
+    CONTROL,
+    EXTRA_COL,
+    FILE_COL,
+    PARSED_KINDS,
+    ROW_COL,
+    SLASH_DATE,
+    clean,
+    ok,
+    raw,
+)
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
@@ -42,7 +53,8 @@ def detect_format(frame: pd.DataFrame, table: Table, delimiter: str | None) -> F
     first place and none in the second); otherwise a slash date is ambiguous and fails."""
     first_over_12 = second_over_12 = False
     for col in (c.name for c in table.columns if c.kind == "date"):
-        parts = frame[col].dropna().astype(str).str.extract(SLASH_DATE).dropna()
+        dates = pd.Series(frame[col].dropna().unique(), dtype=object)
+        parts = dates.astype(str).str.extract(SLASH_DATE).dropna()
         if parts.empty:
             continue
         first_over_12 |= bool((parts[0].astype(int) > 12).any())
@@ -62,11 +74,15 @@ def parse_frame(staged: pd.DataFrame, table: Table, fmt: FileFormat, tz: ZoneInf
     }
     for column in table.columns:
         text = staged[column.name]
-        value = _parse(column, text, fmt, tz)
+        value = by_unique(text, lambda u, c=column: _parse(c, u, fmt, tz))
         out[column.name] = value
         out[raw(column.name)] = text
         if column.kind in PARSED_KINDS:
             out[ok(column.name)] = text.isna() | value.notna() | _is_unknown(column, text)
+        if column.identifier:
+            out[clean(column.name)] = ~by_unique(
+                text, lambda u: u.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
+            )
     frame = pd.DataFrame(out, index=staged.index)
     if table.name == "injuries":
         frame["incident_at"] = incident_at(frame["injury_date"], frame["injury_time"])
@@ -75,6 +91,17 @@ def parse_frame(staged: pd.DataFrame, table: Table, fmt: FileFormat, tz: ZoneInf
             frame["minutes"], frame["date"], frame["period_end"]
         )
     return frame
+
+
+def by_unique(text: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`parse` applied to each distinct text once (dates, codes and numbers repeat a great
+    deal), then spread back to the rows: the same result as parsing every row."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    if 2 * len(uniques) > len(text):
+        return parse(text)
+    parsed = parse(pd.Series([*uniques, None], dtype=object))
+    codes[codes == -1] = len(uniques)  # the missing cells take the parse of None
+    return pd.Series(parsed.to_numpy()[codes], index=text.index, dtype=parsed.dtype)
 
 
 def minutes_per_day(minutes: pd.Series, first: pd.Series, last: pd.Series) -> pd.Series:

@@ -15,20 +15,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
-from sideline.catalogue import TABLES
 from sideline.db import connect
 from sideline.notify import notify
 from sideline.settings import Settings
 from sideline.staging import Failure
 
 from .discover import InboxFile
-from .load import LedgerEntry, RunRecord, failures_frame, insert, staged_rows, write_run
+from .load import LedgerEntry, RunRecord, failures_frame, insert, write_run
 from .publish import publish_site
 from .read import Staged, read_bytes, read_file
+from .stage import Staging
 from .validate import Validated
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,7 +80,11 @@ class RunFailed(Exception):
         return self.summary is not None
 
 
-def read_files(files: list[InboxFile], progress: Progress = quiet) -> list[Staged]:
+def read_files(
+    files: list[InboxFile], staging: Staging, tz: ZoneInfo, progress: Progress = quiet
+) -> list[Staged]:
+    """Read, parse and stage each file in turn: a file's rows are in the staging database and
+    out of memory before the next file is read."""
     staged = []
     for i, f in enumerate(files, start=1):
         progress(f"read {i}/{len(files)}: {f.path.name}")
@@ -88,7 +93,10 @@ def read_files(files: list[InboxFile], progress: Progress = quiet) -> list[Stage
                 Staged(f.path.name, f.sha256, None, pd.DataFrame(), file_failure=f.problem)
             )
         elif f.duplicate_of is None:
-            staged.append(read_file(f.path))
+            s = read_file(f.path)
+            staging.append(s, tz)
+            staged.append(s)
+    staging.finish(tz)
     return staged
 
 
@@ -149,10 +157,6 @@ def load_run(
     ledger = ledger_entries(files, staged, failures, run_id, now)
     file_order = {f.path.name: i for i, f in enumerate(files)}
     shas = {f.path.name: f.sha256 for f in files}
-    tables = {
-        name: staged_rows(frame, TABLES[name], run_id, now, file_order)
-        for name, frame in validated.valid.items()
-    }
     for f, s in _rejected_files(files, staged):
         _keep_rejected_file(settings, f, s)
     summary = RunSummary(run_id, "success", ledger, trigger=trigger)
@@ -173,7 +177,10 @@ def load_run(
     results = [{"run_id": run_id, **r} for r in validated.results]
     summary.versions_written = write_run(
         con,
-        staged=tables,
+        valid=validated.valid,
+        file_order=file_order,
+        run_id=run_id,
+        loaded_at=now,
         quarantine=failures_frame(failures, run_id, shas),
         ledger=ledger,
         results=results,
@@ -345,3 +352,4 @@ def remove_leftovers(settings: Settings) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+    Staging.discard(settings.staging)

@@ -19,10 +19,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sideline.catalogue import TABLES, Table, normalise_header
 from sideline.staging import EXTRA_COL, FILE_COL, OVERFLOW_KEY, ROW_COL, Failure
+
+from .parse import by_unique
 
 # A long clinician's note is valid text: the csv module's default of 131,072 characters a
 # field would reject it (and with it the whole file), so the limit is the largest it takes.
@@ -45,10 +48,11 @@ class Staged:
     failures: list[Failure] = field(default_factory=list)
     delimiter: str | None = None
     file_failure: Failure | None = None
+    rows: int = 0  # rows read into `frame` (the frame is released once staged)
 
     @property
     def rows_in(self) -> int:
-        return len(self.frame) + len({f.row for f in self.failures if f.row is not None})
+        return self.rows + len({f.row for f in self.failures if f.row is not None})
 
 
 class FileRejected(Exception):
@@ -112,18 +116,17 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
     columns = _normalise_columns(header)
     table = detect_table(path.name, columns)
     staged = Staged(path.name, digest, table, pd.DataFrame(), delimiter=delimiter)
-    rows: list[list[str | None]] = []
+    rows: list[list[str]] = []
     row_numbers: list[int] = []
-    extras: list[str | None] = []
-    known = set(table.column_names)
+    width = len(columns)
     for row_number, values in records:
         if isinstance(values, Failure):
             staged.failures.append(values)
             continue
-        if len(values) != len(columns):
+        if len(values) != width:
             record: dict[str, object] = dict(zip(columns, values, strict=False))
-            if len(values) > len(columns):
-                record[OVERFLOW_KEY] = values[len(columns) :]
+            if len(values) > width:
+                record[OVERFLOW_KEY] = values[width:]
             staged.failures.append(
                 Failure(
                     path.name,
@@ -131,32 +134,58 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
                     None,
                     "field_count",
                     None,  # the fields cannot be matched to columns, so no cell is shown
-                    f"row has {len(values)} fields, the header has {len(columns)} (an unquoted "
+                    f"row has {len(values)} fields, the header has {width} (an unquoted "
                     "delimiter inside a value, or a missing one)",
                     record,
                 )
             )
             continue
-        cells = dict(zip(columns, (_clean(v) for v in values), strict=True))
-        rows.append([cells.get(c) for c in table.column_names])
+        rows.append(values)
         row_numbers.append(row_number)
-        extra = {k: v for k, v in cells.items() if k not in known and v is not None}
-        extras.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
     if not rows and not staged.failures:
         raise FileRejected("header_only", "the file has a header but no data rows")
-    frame = pd.DataFrame(rows, columns=list(table.column_names), dtype=object)
-    frame.insert(0, ROW_COL, pd.array(row_numbers, dtype="int64"))
-    frame.insert(0, FILE_COL, path.name)
-    frame[EXTRA_COL] = pd.Series(extras, dtype=object)
-    staged.frame = frame
+    staged.frame = _frame(path.name, table, columns, rows, row_numbers)
+    staged.rows = len(staged.frame)
     return staged
 
 
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
+def _frame(
+    name: str, table: Table, columns: list[str], rows: list[list[str]], row_numbers: list[int]
+) -> pd.DataFrame:
+    """The staged text frame: contract columns (trimmed, empty as missing), and the other
+    columns of each row as a JSON object. Every cell of the file is cleaned in one pass."""
+    cells = np.asarray(rows, dtype=object).reshape(len(rows), len(columns))
+    cleaned = by_unique(pd.Series(cells.ravel(), dtype=object), _trimmed).to_numpy()
+    cleaned = cleaned.reshape(cells.shape)
+    position = {c: i for i, c in enumerate(columns)}
+    frame = pd.DataFrame(
+        {
+            FILE_COL: name,
+            ROW_COL: pd.array(row_numbers, dtype="int64"),
+            **{
+                c: pd.Series(
+                    cleaned[:, position[c]] if c in position else [None] * len(rows),
+                    dtype=object,
+                )
+                for c in table.column_names
+            },
+        },
+        index=pd.RangeIndex(len(rows)),
+    )
+    unknown = [c for c in columns if c not in set(table.column_names)]
+    extras: list[str | None] = [None] * len(rows)
+    if unknown:
+        for i, values in enumerate(cleaned[:, [position[c] for c in unknown]]):
+            extra = {k: v for k, v in zip(unknown, values, strict=True) if v is not None}
+            if extra:
+                extras[i] = json.dumps(extra, ensure_ascii=False, sort_keys=True)
+    frame[EXTRA_COL] = pd.Series(extras, dtype=object)
+    return frame
+
+
+def _trimmed(values: pd.Series) -> pd.Series:
+    trimmed = values.str.strip()
+    return trimmed.astype(object).where(trimmed.notna() & trimmed.ne(""), None)
 
 
 def _decode(data: bytes) -> str:
@@ -188,7 +217,7 @@ def _csv_records(name: str, text: str, delimiter: str) -> tuple[list[str], Recor
     last_line = 0
     for values in reader:
         first_line, last_line = last_line + 1, reader.line_num
-        if not values or all(not v.strip() for v in values):
+        if not "".join(values).strip():
             continue  # a blank line is not a record
         if header is None:
             header = values

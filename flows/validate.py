@@ -1,6 +1,9 @@
-"""Validate stage: parse each staged file and run its table's suite over the run's rows.
+"""Validate stage: run each table's suite over its staged rows, where they are.
 
-Injuries are validated before imaging, so an exam may follow up an injury of the same run.
+Great Expectations validates each staging relation on a SQL datasource over the staging DuckDB
+file (expectations/run.py); the rows it lists as failing are recorded in `staging.failed` and
+described, so the load leaves them out. Injuries are validated before imaging, so an exam may
+follow up an injury of the same run: the reference rule is a join (sql/validate/).
 """
 
 from __future__ import annotations
@@ -9,72 +12,58 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
-import pandas as pd
-from sideline.expectations.imaging import INJURY_FOUND
 from sideline.expectations.rules import Context
-from sideline.expectations.run import validate
+from sideline.expectations.run import failures, validate
 
-from sideline.catalogue import TABLES
-from sideline.db import sql
+from sideline.catalogue import TABLES, Table
+from sideline.db import fill, sql, sql_for
 from sideline.settings import Settings
-from sideline.staging import Failure
+from sideline.staging import ID_COL, Failure, unique_sql
 
-from .parse import detect_format, parse_frame
 from .read import Staged
+from .stage import Staging
 
 
 @dataclass
 class Validated:
-    valid: dict[str, pd.DataFrame] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     results: list[dict[str, object]] = field(default_factory=list)
+    valid: dict[str, int] = field(default_factory=dict)  # rows per table that passed
 
 
 def validate_files(
-    staged: list[Staged], settings: Settings, con: duckdb.DuckDBPyConnection, now: datetime
+    staged: list[Staged],
+    staging: Staging,
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    now: datetime,
 ) -> Validated:
     out = Validated()
     ctx = Context(today=now.date(), now=now)
-    for name, table in TABLES.items():  # injuries first: imaging refers to them
-        files = [s for s in staged if s.table is table and not s.frame.empty]
-        for s in staged:
-            if s.table is table:
-                out.failures.extend(s.failures)
-        if not files:
+    for s in staged:
+        out.failures.extend(s.failures)  # rows the read stage could not stage
+    for name in TABLES:  # injuries first: imaging refers to them
+        if staging.rows[name] == 0:
             continue
-        frames = [
-            parse_frame(s.frame, table, detect_format(s.frame, table, s.delimiter), settings.tz)
-            for s in files
-        ]
-        frame = pd.concat(frames, ignore_index=True)
-        if name == "imaging":
-            frame[INJURY_FOUND] = injury_found(con, frame, out.valid.get("injuries"))
-        verdict = validate(name, frame, ctx)
-        out.failures.extend(verdict.failures)
+        with staging.attached(con, read_only=False):
+            con.execute(unique_statement(TABLES[name]))
+            if name == "imaging":
+                con.execute(sql("validate/injury_found"))
+        staging.close()
+        verdict = validate(name, staging.path, ctx)
         out.results.extend(verdict.results)
-        out.valid[name] = frame.drop(index=list(verdict.failed_index))
+        failed = sorted(verdict.failed_ids)
+        if failed:
+            with staging.attached(con, read_only=False):
+                rows = con.execute(
+                    sql_for("validate/failing_rows", relation=name), {"ids": failed}
+                ).df()
+                con.execute(sql("validate/record_failed"), {"table_name": name, "ids": failed})
+            out.failures.extend(failures(rows.set_index(ID_COL, drop=False), verdict, ctx))
+        out.valid[name] = staging.rows[name] - len(failed)
     return out
 
 
-def injury_found(
-    con: duckdb.DuckDBPyConnection, exams: pd.DataFrame, run_injuries: pd.DataFrame | None
-) -> pd.Series:
-    """Per imaging row, whether the injury it names exists: a join in DuckDB against the stored
-    injuries and this run's valid ones (sql/validate/injury_found.sql)."""
-    keys = exams[["team_id", "injury_record_id"]].astype(object).reset_index(drop=True)
-    keys.insert(0, "row_index", range(len(keys)))
-    run = (
-        run_injuries[["team_id", "record_id"]].astype(object)
-        if run_injuries is not None
-        else pd.DataFrame(
-            {"team_id": pd.Series(dtype=object), "record_id": pd.Series(dtype=object)}
-        )
-    )
-    con.register("exams", keys)
-    con.register("run_injuries", run)
-    try:
-        found = con.execute(sql("validate/injury_found")).fetchall()
-    finally:
-        con.unregister("exams")
-        con.unregister("run_injuries")
-    return pd.Series([bool(f) for _, f in found], index=exams.index, dtype=bool)
+def unique_statement(table: Table) -> str:
+    """The statement filling the staged rows' file-and-unique-key column."""
+    return fill(sql_for("validate/unique_key", relation=table.name), unique=unique_sql(table))

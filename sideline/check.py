@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
 
-from sideline.db import connect_read_only, migrate
+from sideline.db import migrate, sql
 from sideline.flows.read import read_file
+from sideline.flows.stage import Staging
 from sideline.flows.validate import validate_files
 from sideline.settings import Settings
 from sideline.staging import Failure
 
 
 def _reference_database(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The pipeline database read-only, so imaging rows can name injuries already loaded; an
-    empty schema when there is none yet or a run holds it."""
+    """The pipeline database attached read-only, so imaging rows can name injuries already
+    loaded (an empty schema when there is none yet or a run holds it), in a connection that
+    may write the check's own staging file."""
+    con = duckdb.connect()
     if settings.database.exists():
         try:
-            return connect_read_only(settings.database)
+            con.execute(sql("check/attach_pipeline"), {"path": str(settings.database)})
+            con.execute("use pipeline")
+            return con
         except duckdb.IOException:
             print(
                 "sideline check: the database is busy; injuries already loaded are not "
                 "known to this check",
                 file=sys.stderr,
             )
-    con = duckdb.connect()
     migrate(con)
     return con
 
@@ -57,9 +62,15 @@ def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], i
         else:
             staged.append(s)
     con = _reference_database(settings)
-    try:
-        validated = validate_files(staged, settings, con, settings.now())
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="sideline-check-") as folder:
+        staging = Staging(Path(folder) / "staging.duckdb")
+        try:
+            for s in staged:
+                staging.append(s, settings.tz)
+            staging.finish(settings.tz)
+            validated = validate_files(staged, staging, settings, con, settings.now())
+        finally:
+            staging.remove()
+            con.close()
     failures += sorted(validated.failures, key=lambda f: (f.file, f.row or 0, f.column or ""))
     return failures, sum(s.rows_in for s in staged), len(paths)

@@ -17,10 +17,15 @@ import duckdb
 import pandas as pd
 
 from sideline.catalogue import TABLES
+from sideline.staging import row_hash_sql
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # the only relation names ever filled into a statement: the history tables upserts write
-IDENTIFIERS = frozenset(f"{name}_history" for name in TABLES)
+# and the staging relations of the contract tables
+IDENTIFIERS = frozenset(f"{name}_history" for name in TABLES) | frozenset(TABLES)
+
+
+MEMORY_LIMIT = "1GB"
 
 
 class DatabaseBusy(RuntimeError):
@@ -39,6 +44,18 @@ def sql_for(name: str, **identifiers: str) -> str:
         if value not in IDENTIFIERS:
             raise ValueError(f"{value!r} is not a relation Sideline knows")
     return sql(name).format(**identifiers)
+
+
+def fill(statement: str, **expressions: str) -> str:
+    """A statement with `{name}` holes (left by sql_for from `{{name}}`) filled with SQL that
+    Sideline builds from its catalogue: column names and expressions over them, never a value
+    (values are always bound as parameters)."""
+    for name, expression in expressions.items():
+        hole = "{" + name + "}"
+        if hole not in statement:
+            raise ValueError(f"the statement has no {hole}")
+        statement = statement.replace(hole, expression)
+    return statement
 
 
 PARAMETER = re.compile(r"\$([a-z_]+)")
@@ -123,7 +140,16 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """Open the pipeline database for writing, migrated to the current schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), config={"enable_external_access": True})
+        con = duckdb.connect(
+            str(path),
+            config={
+                "enable_external_access": True,
+                # beyond this DuckDB spills to a temporary folder beside the database, so a
+                # league's history loads on a small machine (peak RSS: benchmarks/run.py)
+                "memory_limit": MEMORY_LIMIT,
+                "temp_directory": str(path.parent / "duckdb-spill"),
+            },
+        )
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(
@@ -131,7 +157,26 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise
     migrate(con)
+    rehash(con)
     return con
+
+
+ROW_HASH_SCHEME = "md5-typed-v1"
+
+
+def rehash(con: duckdb.DuckDBPyConnection) -> bool:
+    """Recompute every stored row hash when the recorded scheme is not the current one (once,
+    in one transaction), so a record re-sent after an upgrade still equals its stored version."""
+    recorded = con.execute(sql("row_hash_scheme")).fetchall()
+    if recorded == [(ROW_HASH_SCHEME,)]:
+        return False
+    with one_transaction(con):
+        for name, table in TABLES.items():
+            statement = sql_for("load/rehash", history=f"{name}_history")
+            con.execute(fill(statement, row_hash=row_hash_sql(table, "extra")))
+        con.execute(sql("row_hash_scheme_clear"))
+        con.execute(sql("row_hash_scheme_set"), {"scheme": ROW_HASH_SCHEME})
+    return True
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -86,6 +86,11 @@ class Settings:
         return self.home / "analyst.duckdb"
 
     @property
+    def staging(self) -> Path:
+        """The running run's staging database (flows/stage.py); gone when the run ends."""
+        return self.home / "staging.duckdb"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
 

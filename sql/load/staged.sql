@@ -1,0 +1,21 @@
+-- The valid staged rows of one table (the staging file attached as `staging`), shaped as its
+-- history table expects them: the view sql/load/upsert.sql reads as `staged`. Record key and
+-- row hash are computed here ({{record_key}}, {{row_hash}}: sideline/staging.py), the contract
+-- columns are {{columns}}, and the run's values come from two temporary tables.
+create or replace temp view staged as
+select
+    {{record_key}} as record_key,
+    {{row_hash}} as row_hash,
+    run.run_id,
+    rows.__file as source_file,
+    rows.__row as source_row,
+    run.loaded_at,
+    files.file_order,
+    {{columns}},
+    rows.__extra as extra
+from staging.{relation} as rows
+inner join load_file_order as files on rows.__file = files.file
+cross join load_run_values as run
+where rows.__id not in (
+    select failed.__id from staging.failed where failed.table_name = '{relation}'
+)

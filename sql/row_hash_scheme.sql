@@ -1,0 +1,1 @@
+select scheme from row_hash_scheme

@@ -1,0 +1,1 @@
+delete from row_hash_scheme

@@ -1,0 +1,1 @@
+insert into row_hash_scheme values ($scheme)

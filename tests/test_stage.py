@@ -1,0 +1,90 @@
+"""Rows stream through the staging database: a file's text is released once staged, rows are
+written in bounded chunks, the staging file goes with the run, and stored row hashes are
+recomputed once when their formula changes."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from sideline.flows import stage
+
+from sideline.db import connect
+
+from .conftest import rows
+
+
+def exposures(first_day: int, count: int) -> str:
+    lines = ["team_id,athlete_id,date,activity,minutes"]
+    lines += [
+        f"eagles,EAG-{i:03d},2026-09-{first_day:02d},training,{30 + i % 60}" for i in range(count)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_rows_stream_in_chunks_and_every_row_loads_once(settings, put, run_once, monkeypatch):
+    monkeypatch.setattr(stage, "CHUNK_ROWS", 7)  # many chunks, some spanning files
+    written: list[int] = []
+    real = stage.parse_frame
+
+    def counting(frame, *args):
+        written.append(len(frame))
+        return real(frame, *args)
+
+    monkeypatch.setattr(stage, "parse_frame", counting)
+    for day in range(1, 6):
+        put(f"exposures_{day}.csv", exposures(day, 20))
+    summary = run_once()
+    assert summary.rows_loaded == 100
+    assert max(written) <= 7 and sum(written) == 100
+    assert rows(settings.database, "select count(*) from exposures_history") == [(100,)]
+    assert not settings.staging.exists(), "the staging file goes with its run"
+
+
+def test_a_staging_file_left_by_a_killed_run_is_removed(settings, put, run_once):
+    settings.staging.parent.mkdir(parents=True, exist_ok=True)
+    duckdb.connect(str(settings.staging)).close()
+    put("exposures_1.csv", exposures(1, 3))
+    assert run_once().rows_loaded == 3
+    assert not settings.staging.exists()
+
+
+def test_stored_hashes_are_recomputed_once_so_a_resent_file_adds_no_version(
+    settings, put, run_once
+):
+    put("exposures_1.csv", exposures(1, 5))
+    run_once()
+    con = connect(settings.database)
+    # as a database from before the formula changed: other hashes, no scheme recorded
+    con.execute("update exposures_history set row_hash = 'pandas-' || source_row")
+    con.execute("delete from row_hash_scheme")
+    con.close()
+    connect(settings.database).close()
+    assert rows(
+        settings.database, "select count(*) from exposures_history where row_hash like 'pandas-%'"
+    ) == [(0,)]
+    header, *body = exposures(1, 5).splitlines()
+    # the same records in another order: other bytes, so the file is read, and no change
+    put("exposures_1_resent.csv", "\n".join([header, *reversed(body)]) + "\n")
+    summary = run_once()
+    assert summary.rows_loaded == 5 and summary.versions_written.get("exposures", 0) == 0
+    assert rows(settings.database, "select max(version) from exposures_history") == [(1,)]
+
+
+def test_pending_rows_must_be_written_before_the_file_is_read(tmp_path):
+    staging = stage.Staging(tmp_path / "staging.duckdb")
+    from sideline.flows.read import read_file
+
+    path = tmp_path / "exposures_1.csv"
+    path.write_text(exposures(1, 3), encoding="utf-8")
+    staged = read_file(path)
+    from zoneinfo import ZoneInfo
+
+    staging.append(staged, ZoneInfo("UTC"))
+    assert staged.frame.empty and staged.rows == 3  # the text is released once taken
+    with pytest.raises(RuntimeError, match="pending"):
+        staging.close()
+    staging.finish(ZoneInfo("UTC"))
+    assert duckdb.connect(str(staging.path)).execute(
+        "select count(*) from exposures"
+    ).fetchone() == (3,)
+    staging.remove()
