@@ -105,7 +105,7 @@ def size(spec: str) -> dict[str, object]:
     home = Path(tempfile.mkdtemp(prefix="sideline-bench-"))
     end = date.today() - timedelta(days=1)
     started = time.perf_counter()
-    files = generate(home / "inbox", Plan(teams, athletes, seasons, seed=1, end=end))[0]
+    files = generate(home / "inbox", Plan(teams, athletes, seasons, seed=1, end=end))
     generated = time.perf_counter() - started
     print(f"\n{spec}: {len(files)} files, generated in {generated:.1f} s", flush=True)
     floor = _child(str(HERE / "floor.py"), str(home / "inbox"), "--today", end.isoformat())

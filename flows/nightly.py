@@ -14,8 +14,10 @@ writes files, which can fail for a moment; validation and loading never retry.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -129,10 +131,14 @@ def nightly(
     settings: Settings | None = None,
     progress: pipeline.Progress | None = None,
     trigger: str = "manual",
+    home: str | None = None,
 ) -> pipeline.RunSummary:
     """One run over the inbox; a served deployment passes no settings and reads them from the
-    environment `sideline serve` was started with."""
+    environment `sideline serve` was started with. A league's team run names its team's home
+    (flows/league.py)."""
     settings = settings or Settings.from_env()
+    if home is not None:
+        settings = dataclasses.replace(settings, home=Path(home))
     try:
         summary = run(
             settings, progress=progress or pipeline.quiet, as_step=as_task, trigger=trigger

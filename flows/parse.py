@@ -53,12 +53,12 @@ def detect_format(frame: pd.DataFrame, table: Table, delimiter: str | None) -> F
     first place and none in the second); otherwise a slash date is ambiguous and fails."""
     first_over_12 = second_over_12 = False
     for col in (c.name for c in table.columns if c.kind == "date"):
-        dates = pd.Series(frame[col].dropna().unique(), dtype=object)
-        parts = dates.astype(str).str.extract(SLASH_DATE).dropna()
-        if parts.empty:
-            continue
-        first_over_12 |= bool((parts[0].astype(int) > 12).any())
-        second_over_12 |= bool((parts[1].astype(int) > 12).any())
+        # each distinct date once; most files hold none with a slash
+        for value in pd.unique(frame[col].to_numpy()):
+            match = SLASH_DATE.match(value) if isinstance(value, str) and "/" in value else None
+            if match:
+                first_over_12 |= int(match[1]) > 12
+                second_over_12 |= int(match[2]) > 12
     return FileFormat(
         day_first=first_over_12 and not second_over_12, decimal_comma=delimiter == ";"
     )

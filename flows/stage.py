@@ -45,6 +45,7 @@ class Staging:
             columns = ", ".join(f"{quoted(c)} {t}" for c, t in staging_schema(table))
             self._con.execute(f"create table {name} ({columns})")
         self._con.execute("create table failed (table_name varchar, __id bigint)")
+        self._con.begin()  # one commit when staging ends, not one per chunk
 
     def append(self, staged: Staged, tz: ZoneInfo) -> None:
         """Take one read file's rows (releasing its text frame); they are parsed and written
@@ -95,6 +96,7 @@ class Staging:
     def _writer(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = duckdb.connect(str(self.path))
+            self._con.begin()  # one commit when staging ends, not one per chunk
         return self._con
 
     def close(self) -> None:
@@ -103,6 +105,7 @@ class Staging:
         if self._pending:
             raise RuntimeError("staged rows are still pending: Staging.finish writes them")
         if self._con is not None:
+            self._con.commit()
             self._con.close()
             self._con = None
 

@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         "SIDELINE_TIMEZONE, until stopped",
     )
 
+    league = sub.add_parser(
+        "league",
+        help="run every team under SIDELINE_HOME/teams/ on Prefect workers, then build the "
+        "league analyst database",
+    )
+    league.add_argument(
+        "--workers", type=int, default=2, help="worker processes to start here (default 2)"
+    )
+
     check = sub.add_parser("check", help="validate files against the contract without loading them")
     check.add_argument(
         "files", nargs="+", type=Path, metavar="FILE", help="inbox files (or folders of them)"
@@ -120,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate": cmd_generate,
         "export": cmd_export,
         "serve": cmd_serve,
+        "league": cmd_league,
         "status": cmd_status,
         "init": cmd_init,
     }[args.command]
@@ -302,6 +312,28 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             announce(f"stopped by {exc}")
             return EXIT_OK
     return EXIT_OK
+
+
+def cmd_league(args: argparse.Namespace, settings: Settings) -> int:
+    from sideline.league import league_database, run_league
+    from sideline.server import ServerError
+
+    if args.workers < 0:
+        print("sideline league: --workers must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+
+    def announce(message: str) -> None:
+        print(f"sideline league: {message}", file=sys.stderr, flush=True)
+
+    try:
+        states = run_league(settings, args.workers, announce)
+    except ServerError as exc:
+        print(f"sideline league: {exc}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    for team, state in states.items():
+        print(f"{team}: {state}")
+    print(f"league analyst database: {league_database(settings)}")
+    return EXIT_OK if all(s == "COMPLETED" for s in states.values()) else EXIT_RUN_FAILED
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

@@ -32,6 +32,7 @@ def test_every_command_has_help_text():
         "generate",
         "export",
         "serve",
+        "league",
         "status",
         "init",
     }
