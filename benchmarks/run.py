@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -119,6 +120,48 @@ def size(spec: str) -> dict[str, object]:
     return result
 
 
+def league_fan_out(spec: str, workers: int) -> dict[str, object]:
+    """`sideline league --workers N` over a league of `spec` teams, wall time of the command
+    (server start included) and of its flow alone."""
+    from sideline.generate import Plan, generate
+
+    teams, athletes, seasons = (int(x) for x in spec.split("x"))
+    root = Path(tempfile.mkdtemp(prefix="sideline-league-"))
+    end = date.today() - timedelta(days=1)
+    files = generate(root / "all", Plan(teams, athletes, seasons, seed=1, end=end))
+    # team exports are named table_team_season (the generator's other files are hostile ones)
+    names = sorted({p.name.split("_")[1] for p in files if re.search(r"_\d{4}-\d{2}", p.name)})
+    for name in names:
+        inbox = root / "teams" / name / "inbox"
+        inbox.mkdir(parents=True, exist_ok=True)
+        for path in (root / "all").glob(f"*_{name}_*"):
+            path.rename(inbox / path.name)
+    env = {**__import__("os").environ, "SIDELINE_HOME": str(root), "SIDELINE_TIMEZONE": "UTC"}
+    env["SIDELINE_PREFECT_PORT"] = str(_free_port())
+    env.pop("PREFECT_API_URL", None)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "sideline", "league", "--workers", str(workers)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    shutil.rmtree(root, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"sideline league failed:\n{done.stderr[-3000:]}")
+    return {"teams": len(names), "workers": workers, "seconds": round(seconds, 1)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def table(results: list[dict[str, object]]) -> str:
     lines = [
         "| inbox (teams x athletes x seasons) | exposure rows | floor | full run | "
@@ -159,21 +202,34 @@ def main() -> None:
     parser.add_argument("--sizes", default="2x60x6,20x60x6")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--pages", action="store_true")
+    parser.add_argument(
+        "--league", default="6x40x2", help="league for the fan-out figures ('' to skip)"
+    )
     parser.add_argument("--one-run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run:
         print(json.dumps(timed_run(args.one_run)))
         return
-    results = [size(spec) for spec in args.sizes.split(",")]
+    results = [size(spec) for spec in args.sizes.split(",") if spec]
     print()
     print(table(results))
+    fan_out = []
+    if args.league:
+        for workers in (1, 2):
+            fan_out.append(league_fan_out(args.league, workers))
+            print(
+                f"league {args.league}: {fan_out[-1]['teams']} teams, {workers} worker(s): "
+                f"{fan_out[-1]['seconds']} s (Prefect server start and workers included)",
+                flush=True,
+            )
     if args.pages:
         page_open_times(Path(str(results[-1]["home"])) / "site")
     for r in results:
         shutil.rmtree(str(r.pop("home")), ignore_errors=True)
     machine = {"cpus": __import__("os").cpu_count(), "python": platform.python_version()}
     args.json.write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"machine": machine, "results": results, "league": fan_out}, indent=2) + "\n",
+        encoding="utf-8",
     )
     print(f"\nwritten: {args.json}")
 
