@@ -27,6 +27,7 @@ from .read import Staged
 
 CHUNK_ROWS = 50_000  # rows parsed and written at a time: bounds the memory a big file takes
 ALIAS = "staging"  # the name the staging file has when attached to the pipeline database
+STAGING_CONFIG = {"preserve_insertion_order": False}  # rows carry their own ids
 
 
 class Staging:
@@ -40,12 +41,15 @@ class Staging:
         self.rows = dict.fromkeys(TABLES, 0)
         self._pending: dict[tuple[str, FileFormat], list[pd.DataFrame]] = {}
         self._pending_rows: dict[tuple[str, FileFormat], int] = {}
-        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(str(path))
+        # each chunk commits on its own: one transaction over all rows would hold them all in
+        # memory until the end
+        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
+            str(path), config=STAGING_CONFIG
+        )
         for name, table in TABLES.items():
             columns = ", ".join(f"{quoted(c)} {t}" for c, t in staging_schema(table))
             self._con.execute(f"create table {name} ({columns})")
         self._con.execute("create table failed (table_name varchar, __id bigint)")
-        self._con.begin()  # one commit when staging ends, not one per chunk
 
     def append(self, staged: Staged, tz: ZoneInfo) -> None:
         """Take one read file's rows (releasing its text frame); they are parsed and written
@@ -95,8 +99,7 @@ class Staging:
 
     def _writer(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = duckdb.connect(str(self.path))
-            self._con.begin()  # one commit when staging ends, not one per chunk
+            self._con = duckdb.connect(str(self.path), config=STAGING_CONFIG)
         return self._con
 
     def close(self) -> None:
@@ -105,7 +108,6 @@ class Staging:
         if self._pending:
             raise RuntimeError("staged rows are still pending: Staging.finish writes them")
         if self._con is not None:
-            self._con.commit()
             self._con.close()
             self._con = None
 

@@ -25,9 +25,6 @@ MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 IDENTIFIERS = frozenset(f"{name}_history" for name in TABLES) | frozenset(TABLES)
 
 
-MEMORY_LIMIT = "1GB"
-
-
 class DatabaseBusy(RuntimeError):
     """Another process holds the pipeline database for writing."""
 
@@ -144,10 +141,11 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
             str(path),
             config={
                 "enable_external_access": True,
-                # beyond this DuckDB spills to a temporary folder beside the database, so a
-                # league's history loads on a small machine (peak RSS: benchmarks/run.py)
-                "memory_limit": MEMORY_LIMIT,
+                # what DuckDB cannot hold spills beside the database, not to the system's /tmp
                 "temp_directory": str(path.parent / "duckdb-spill"),
+                # models are whole tables: keeping their rows in insertion order costs memory
+                # at league scale and buys nothing, since every reader sorts
+                "preserve_insertion_order": False,
             },
         )
     except duckdb.IOException as exc:
