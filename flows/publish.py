@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from sideline.analyst_docs import comment
 from sideline.db import execute, sql, statements
 from sideline.settings import Settings
 
@@ -32,6 +33,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
             execute(con, statement, values)
         if not settings.analyst_free_text:
             con.execute(sql("publish/without_free_text"))
+        comment(con, "snap")  # what every relation and column means, for any DuckDB client
     finally:
         con.execute(sql("publish/detach"))
     _fsync(temporary)
