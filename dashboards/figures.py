@@ -268,20 +268,3 @@ def runs_trend(trend: pd.DataFrame) -> go.Figure:
     )
     fig.update_layout(title=title, barmode="stack", xaxis={"type": "category"}, **LAYOUT)
     return fig
-
-
-def tier_distribution(risk: pd.DataFrame) -> go.Figure:
-    title = "Myositis ossificans risk tiers of current contusions"
-    if risk.empty:
-        return _empty(title)
-    counts = risk["tier"].value_counts()
-    tiers = [t for t in TIER_COLOURS if t in counts.index]
-    fig = go.Figure(
-        go.Bar(
-            x=tiers,
-            y=[int(counts[t]) for t in tiers],
-            marker_color=[TIER_COLOURS[t] for t in tiers],
-        )
-    )
-    fig.update_layout(title=title, yaxis_title="contusions", **{**LAYOUT, "height": 300})
-    return fig

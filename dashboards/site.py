@@ -74,15 +74,17 @@ def build_site(
     staging.mkdir(parents=True)
     shutil.copyfile(PLOTLY_BASIC, staging / PLOTLY_FILE)
     runs = query(con, "dashboards/runs", {})
-    (staging / "index.html").write_text(index_page(ctx, runs), encoding="utf-8")
-    (staging / "quality.html").write_text(quality_page(con, ctx), encoding="utf-8")
+    days: dict[str, TeamDay] = {}
     for team in teams:
         folder = staging / "teams" / team_slug(team)
         folder.mkdir(parents=True)
-        (folder / "board.html").write_text(board_page(con, ctx, team), encoding="utf-8")
+        html, days[team] = board_page(con, ctx, team)
+        (folder / "board.html").write_text(html, encoding="utf-8")
         (folder / "surveillance.html").write_text(
             surveillance_page(con, ctx, team), encoding="utf-8"
         )
+    (staging / "index.html").write_text(index_page(ctx, runs, days), encoding="utf-8")
+    (staging / "quality.html").write_text(quality_page(con, ctx), encoding="utf-8")
     return _swap(staging, target)
 
 
@@ -161,7 +163,38 @@ def _name(row: Any, ctx: SiteContext) -> str:
 # ---- index ------------------------------------------------------------------------------------
 
 
-def index_page(ctx: SiteContext, runs: pd.DataFrame) -> str:
+@dataclass(frozen=True)
+class TeamDay:
+    """What a team's board says at a glance, for the index."""
+
+    out: int  # athletes unavailable or modified
+    high_risk: int  # contusions at high or above
+    actions: int  # actions due or overdue today
+
+
+HIGH_TIERS = TIER_ORDER[TIER_ORDER.index("high") :]
+
+
+def today_actions(risk: pd.DataFrame) -> list[dict[str, Any]]:
+    """The day's due and overdue reminders of every risk card: overdue first, then by the day
+    they are due by (an open-ended one last)."""
+    actions = [
+        {**m, "record": r}
+        for r in risk.to_dict("records")
+        for m in r["reminders"]
+        if m["status"] in REMINDERS_SHOWN
+    ]
+    return sorted(
+        actions,
+        key=lambda a: (
+            a["status"] != "overdue",
+            a["due_by"] is None or pd.isna(a["due_by"]),
+            str(a["due_by"]),
+        ),
+    )
+
+
+def index_page(ctx: SiteContext, runs: pd.DataFrame, days: dict[str, TeamDay] | None = None) -> str:
     if runs.empty:
         status = '<p class="warn">No run yet.</p>'
     else:
@@ -195,17 +228,21 @@ def index_page(ctx: SiteContext, runs: pd.DataFrame) -> str:
             ".dataset.finished);if(Date.now()-d.getTime()>864e5){document.getElementById("
             "'stale').hidden=false}})()</script>"
         )
+    days = days or {}
     links = table(
         [
             (
                 team,
+                days[team].out if team in days else "",
+                days[team].high_risk if team in days else "",
+                days[team].actions if team in days else "",
                 f'<a href="teams/{esc(team_slug(team))}/board.html">morning board</a> · '
                 f'<a href="teams/{esc(team_slug(team))}/surveillance.html">surveillance</a>',
             )
             for team in ctx.teams
         ],
-        ["team", "pages"],
-        raw_columns={1},
+        ["team", "out", "high risk", "actions due today", "pages"],
+        raw_columns={4},
     )
     body = (
         f"<section>{status}</section><section><h3>Teams</h3>{links}"
@@ -229,7 +266,7 @@ def availability_counts(out: pd.DataFrame, squad: int) -> tuple[int, int, int]:
     return unavailable, modified, max(squad - unavailable - modified, 0)
 
 
-def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> str:
+def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> tuple[str, TeamDay]:
     values = ctx.values(team)
     out = query(con, "dashboards/board_out", values)
     squad = int(query(con, "dashboards/board_squad", values)["athletes"].iloc[0])
@@ -279,13 +316,35 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> s
         '<p class="muted">No thigh contusion to follow.</p>'
     )
     prevention = "".join(f"<li>{esc(p)}</li>" for p in PREVENTION)
+    actions = today_actions(risk)
+    today = (
+        table(
+            [
+                (
+                    _name(a["record"], ctx),
+                    a["text"],
+                    a["status"],
+                    a["due_by"] if a["due_by"] is not None else "return",
+                    a["record"]["record_id"],
+                )
+                for a in actions
+            ],
+            ["athlete", "action", "status", "due by", "injury"],
+        )
+        if actions
+        else '<p class="muted">Nothing due today.</p>'
+    )
     body = (
+        f'<section id="today"><h3>Today, {esc(ctx.as_of)}</h3>{today}</section>'
         f"<section><h3>Who is out</h3>{summary}{out_table}</section>"
-        f"<section><h3>Myositis ossificans risk</h3>{cards}"
-        f"{figure(figures.tier_distribution(risk), 'tiers')}</section>"
+        # one card per contusion, highest tier first: a chart of the tier counts (one or two
+        # bars) told a physician nothing the cards do not
+        f"<section><h3>Myositis ossificans risk</h3>{cards}</section>"
         f"<section><h3>Prevention for the whole team</h3><ul>{prevention}</ul></section>"
     )
-    return _team_page(ctx, team, f"Morning board: {team}", body, "board.html")
+    high = int(risk["tier"].isin(HIGH_TIERS).sum()) if not risk.empty else 0
+    day = TeamDay(out=unavailable + modified, high_risk=high, actions=len(actions))
+    return _team_page(ctx, team, f"Morning board: {team}", body, "board.html"), day
 
 
 def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:

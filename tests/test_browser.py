@@ -184,3 +184,19 @@ def test_pages_fit_a_tablet_without_sideways_scrolling(site, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "tablet_eagles_board.png"), full_page=True)
     context.close()
+
+
+def test_the_board_opens_on_the_days_actions_and_the_index_counts_them(site, browser):
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", [], [])
+    first = page.locator("main section").first
+    assert first.get_attribute("id") == "today", "the day's actions come before anything else"
+    statuses = first.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    # every due or overdue reminder of the cards below, gathered at the top
+    due = page.locator(".card li.status-due, .card li.status-overdue").count()
+    context.close()
+    assert len(statuses) == due and due > 0
+    assert statuses == sorted(statuses, key=lambda s: s != "overdue"), "overdue first"
+    context, page = open_page(browser, site.site / "index.html", [], [])
+    row = page.locator("tr", has_text="eagles").first.locator("td").all_inner_texts()
+    context.close()
+    assert row[3] == str(due)

@@ -119,3 +119,27 @@ def test_availability_counts_athletes_not_injuries():
     # A1 is out (the worst of their two injuries), A2 and A3 are modified, once each
     assert availability_counts(out, 32) == (1, 2, 29)
     assert availability_counts(out.iloc[0:0], 32) == (0, 0, 32)
+
+
+def test_todays_actions_put_overdue_first_then_by_due_day():
+    import pandas as pd
+    from sideline.dashboards.site import today_actions
+
+    def reminder(rule: str, status: str, due_by: str | None) -> dict[str, object]:
+        return {"rule": rule, "text": rule, "status": status, "due_by": due_by}
+
+    risk = pd.DataFrame(
+        {
+            "record_id": ["A", "B"],
+            "reminders": [
+                [reminder("a1", "due", "2026-11-28"), reminder("a2", "upcoming", "2026-12-09")],
+                [
+                    reminder("b1", "due", None),
+                    reminder("b2", "overdue", "2026-11-20"),
+                    reminder("b3", "due", "2026-11-26"),
+                    reminder("b4", "done", "2026-11-01"),
+                ],
+            ],
+        }
+    )
+    assert [a["rule"] for a in today_actions(risk)] == ["b2", "b3", "a1", "b1"]
