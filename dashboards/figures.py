@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .words import words
+
 TIER_COLOURS = {
     "low": "#4c9f70",
     "moderate": "#e0a526",
@@ -30,6 +32,11 @@ LAYOUT = {
 
 def _text(values: pd.Series) -> list[str]:
     return [html.escape(str(v)) for v in values]
+
+
+def _words(values: pd.Series) -> list[str]:
+    """Vocabulary codes in words, escaped."""
+    return [html.escape(words(v)) for v in values]
 
 
 def _empty(title: str) -> go.Figure:
@@ -118,13 +125,13 @@ def match_vs_training(rates: pd.DataFrame) -> go.Figure:
 
 def by_category(categories: pd.DataFrame, dimension: str) -> go.Figure:
     rows = categories[categories["dimension"] == dimension].sort_values("injuries")
-    title = f"Injuries by {dimension.replace('_', ' ')} (whole record)"
+    title = f"Injuries by {words(dimension)} (whole record)"
     if rows.empty:
         return _empty(title)
     fig = go.Figure(
         go.Bar(
             x=rows["injuries"],
-            y=_text(rows["category"]),
+            y=_words(rows["category"]),
             orientation="h",
             customdata=np.stack([rows["incidence_per_1000h"], rows["mean_days_lost"]], axis=-1),
             hovertemplate="%{y}: %{x} injuries, %{customdata[0]:.2f} per 1000 h, "
@@ -141,7 +148,7 @@ def by_category(categories: pd.DataFrame, dimension: str) -> go.Figure:
 def risk_matrix(categories: pd.DataFrame, dimension: str = "body_region") -> go.Figure:
     """Incidence against mean days lost per category, with iso-burden curves (Fuller 2018)."""
     rows = categories[(categories["dimension"] == dimension) & (categories["injuries"] > 0)]
-    title = f"Risk matrix by {dimension.replace('_', ' ')}: incidence x severity = burden"
+    title = f"Risk matrix by {words(dimension)}: incidence x severity = burden"
     if rows.empty or rows["incidence_per_1000h"].isna().all():
         return _empty(title)
     fig = go.Figure()
@@ -165,10 +172,10 @@ def risk_matrix(categories: pd.DataFrame, dimension: str = "body_region") -> go.
             x=rows["incidence_per_1000h"],
             y=rows["mean_days_lost"],
             mode="markers+text",
-            text=_text(rows["category"]),
+            text=_words(rows["category"]),
             textposition="top center",
             marker={"size": 10 + 2 * np.sqrt(rows["injuries"]), "color": "#2b6cb0"},
-            name=dimension,
+            name=words(dimension),
             hovertemplate="%{text}: %{x:.2f} per 1000 h, mean %{y:.1f} days<extra></extra>",
         )
     )
@@ -237,8 +244,8 @@ def athlete_timeline(timeline: pd.DataFrame, label: str = "athlete_name") -> go.
             },
             customdata=np.stack(
                 [
-                    _text(timeline["body_region"]),
-                    _text(timeline["tissue"]),
+                    _words(timeline["body_region"]),
+                    _words(timeline["tissue"]),
                     _text(timeline["severity"]),
                 ],
                 axis=-1,

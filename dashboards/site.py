@@ -24,6 +24,7 @@ from sideline.risk import PREVENTION, TIER_ORDER
 
 from . import figures
 from .html import esc, figure, page, table, team_selector
+from .words import words
 
 SAFE = re.compile(r"[^A-Za-z0-9_-]")
 # plotly.js "basic" (bar, scatter, pie: all these pages draw) of the same version plotly.py
@@ -278,6 +279,9 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> t
         f'<span class="badge" style="background:#2f855a">'
         f"{available} available</span> "
         f'<span class="muted">of {squad} athletes this season, on {esc(ctx.as_of)}</span></p>'
+        '<p class="muted" id="modified-means">Modified: back from an injury within the last 7 '
+        "days, or injured in the last 7 days without time loss; training, with the medical "
+        "team's restrictions. Each athlete counts once, by their worst injury.</p>"
     )
     rows = []
     for r in out.to_dict("records"):
@@ -295,12 +299,20 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> t
                 '<span class="badge" style="background:#c53030" data-flag="past-expected">'
                 "past expected return</span> " + expected
             )
+        if r["availability"] == "modified":
+            # back already, or never lost time: the date that matters is the return
+            expected = (
+                f"returned {esc(r['return_date'])}"
+                if pd.notna(r["return_date"])
+                else "no time lost"
+            )
         note = "" if ctx.public else esc(r["notes"])
         rows.append(
             (
                 _name(r, ctx),
                 r["availability"],
-                f"{r['body_region']} {r['tissue']} ({r['side'] or 'side n/a'})",
+                f"{words(r['body_region'])} {words(r['tissue'])} "
+                f"({words(r['side']) or 'side not recorded'})",
                 r["out_since"],
                 r["days_lost"],
                 expected,

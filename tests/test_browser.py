@@ -200,3 +200,16 @@ def test_the_board_opens_on_the_days_actions_and_the_index_counts_them(site, bro
     row = page.locator("tr", has_text="eagles").first.locator("td").all_inner_texts()
     context.close()
     assert row[3] == str(due)
+
+
+def test_the_board_speaks_words_not_codes_and_says_what_modified_means(site, browser):
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", [], [])
+    injuries = page.locator("section", has_text="Who is out").locator("tbody tr td:nth-child(3)")
+    cells = injuries.all_inner_texts()
+    assert cells and not [c for c in cells if "_" in c], cells
+    assert "Modified: back from an injury" in page.locator("#modified-means").inner_text()
+    context.close()
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "surveillance.html", [], [])
+    svg = " ".join(page.locator(".plotly-graph-div").all_inner_texts())
+    context.close()
+    assert "body_region" not in svg and "muscle_injury" not in svg
