@@ -267,11 +267,35 @@ def runs_trend(trend: pd.DataFrame) -> go.Figure:
     if trend.empty:
         return _empty(title)
     when = pd.to_datetime(trend["started_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    # the quarantined share on its own axis: 99 rows beside 44,000 loaded would not show
+    rows_in = (trend["rows_loaded"] + trend["rows_quarantined"]).where(lambda n: n > 0)
+    share = 100 * trend["rows_quarantined"] / rows_in
     fig = go.Figure(
         [
-            go.Bar(name="loaded", x=when, y=trend["rows_loaded"], marker_color="#2f855a"),
-            go.Bar(name="quarantined", x=when, y=trend["rows_quarantined"], marker_color="#c53030"),
+            go.Bar(name="rows loaded", x=when, y=trend["rows_loaded"], marker_color="#2f855a"),
+            go.Scatter(
+                name="quarantined (% of rows in)",
+                x=when,
+                y=share,
+                yaxis="y2",
+                mode="lines+markers",
+                marker_color="#c53030",
+                customdata=trend["rows_quarantined"],
+                hovertemplate="%{x}: %{customdata} rows, %{y:.2f}%<extra></extra>",
+            ),
         ]
     )
-    fig.update_layout(title=title, barmode="stack", xaxis={"type": "category"}, **LAYOUT)
+    fig.update_layout(
+        title=title,
+        xaxis={"type": "category"},
+        yaxis={"title": "rows loaded"},
+        yaxis2={
+            "title": "quarantined, % of rows in",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+        },
+        legend={"orientation": "h", "y": -0.25},
+        **{**LAYOUT, "margin": {**LAYOUT["margin"], "r": 70, "b": 80}},
+    )
     return fig

@@ -460,6 +460,7 @@ def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
     trend = query(con, "dashboards/quality_trend", {})
     quarantine = query(con, f"dashboards/quality_quarantine{'_public' if ctx.public else ''}", {})
     completeness = query(con, "dashboards/quality_completeness", {})
+    per_file = query(con, "dashboards/quality_files", {"public": ctx.public})
     failing = results[results["unexpected_count"] > 0]
     passing = results[results["unexpected_count"] == 0]
     columns = [
@@ -480,7 +481,14 @@ def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
         + f"<details><summary>{len(passing)} expectations met by every row</summary>"
         + table(passing[columns].itertuples(index=False), headers)
         + "</details>"
-        + "</section><section><h3>Quarantine (newest first)</h3>"
+        + '</section><section id="files"><h3>Files that did not load whole</h3>'
+        + '<p class="muted">Whole rejected files first, then the newest runs\' files: the rules '
+        "their rows failed, with counts. The rows follow below.</p>"
+        + table(
+            per_file.itertuples(index=False),
+            ["file", "table", "status", "rows in", "loaded", "quarantined", "rules", "reason"],
+        )
+        + "</section><section><h3>Quarantined rows (newest first)</h3>"
         + table(
             quarantine.itertuples(index=False),
             ["run", "file", "row", "column", "rule", "raw value", "reason"],

@@ -213,3 +213,17 @@ def test_the_board_speaks_words_not_codes_and_says_what_modified_means(site, bro
     svg = " ".join(page.locator(".plotly-graph-div").all_inner_texts())
     context.close()
     assert "body_region" not in svg and "muscle_injury" not in svg
+
+
+def test_quality_page_leads_with_a_summary_per_file(site, browser):
+    context, page = open_page(browser, site.site / "quality.html", [], [])
+    files = page.locator("#files tbody tr")
+    first = files.first.locator("td").all_inner_texts()
+    summary = [r.locator("td").all_inner_texts() for r in files.all()]
+    context.close()
+    assert first[2] == "quarantined" and first[3] == "0", "a whole rejected file leads"
+    assert first[7], "with its reason"
+    partial = [r for r in summary if r[2] == "partial"]
+    assert partial and all(r[6] for r in partial), "a partial file says which rules its rows failed"
+    for row in partial:  # the counts add up: every row loaded or quarantined
+        assert int(row[3]) == int(row[4]) + int(row[5])
