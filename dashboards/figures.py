@@ -232,31 +232,40 @@ def athlete_timeline(timeline: pd.DataFrame, label: str = "athlete_name") -> go.
     names = timeline[label].fillna(timeline["athlete_id"])
     start = pd.to_datetime(timeline["injury_date"])
     end = pd.to_datetime(timeline["end_date"]) + pd.Timedelta(days=1)
-    fig = go.Figure(
-        go.Bar(
-            base=start,
-            x=(end - start).dt.total_seconds() * 1000,
-            y=_text(names),
-            orientation="h",
-            marker={
-                "color": ["#b3261e" if o else "#2b6cb0" for o in timeline["is_ongoing"]],
-                "pattern": {"shape": ["/" if o else "" for o in timeline["is_ongoing"]]},
-            },
-            customdata=np.stack(
-                [
-                    _words(timeline["body_region"]),
-                    _words(timeline["tissue"]),
-                    _text(timeline["severity"]),
-                ],
-                axis=-1,
-            ),
-            hovertemplate="%{y}: %{customdata[0]} %{customdata[1]} (%{customdata[2]})"
-            "<extra></extra>",
+    fig = go.Figure()
+    # two traces, so the legend says what the hatched bars are
+    for ongoing, name in ((False, "closed (to the return)"), (True, "ongoing (to today)")):
+        rows = (timeline["is_ongoing"] == ongoing).to_numpy()
+        if not rows.any():
+            continue
+        part = timeline[rows]
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                base=start[rows],
+                x=((end - start).dt.total_seconds() * 1000)[rows],
+                y=_text(names[rows]),
+                orientation="h",
+                marker={
+                    "color": "#b3261e" if ongoing else "#2b6cb0",
+                    "pattern": {"shape": "/" if ongoing else ""},
+                },
+                customdata=np.stack(
+                    [
+                        _words(part["body_region"]),
+                        _words(part["tissue"]),
+                        _text(part["severity"]),
+                    ],
+                    axis=-1,
+                ),
+                hovertemplate="%{y}: %{customdata[0]} %{customdata[1]} (%{customdata[2]})"
+                "<extra></extra>",
+            )
         )
-    )
     fig.update_layout(
         title=title,
         xaxis={"type": "date"},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         **{**LAYOUT, "height": max(300, 24 * names.nunique() + 120)},
     )
     return fig

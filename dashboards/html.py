@@ -77,6 +77,8 @@ def table(
 
 
 def figure(fig: go.Figure, name: str) -> str:
+    # the toolbar stands upright at the right edge, where it covers no title
+    fig.update_layout(modebar={"orientation": "v"})
     return fig.to_html(
         full_html=False,
         include_plotlyjs=False,

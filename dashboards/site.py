@@ -460,6 +460,7 @@ def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
     trend = query(con, "dashboards/quality_trend", {})
     quarantine = query(con, f"dashboards/quality_quarantine{'_public' if ctx.public else ''}", {})
     completeness = query(con, "dashboards/quality_completeness", {})
+    findings = query(con, "dashboards/quality_findings", {})
     per_file = query(con, "dashboards/quality_files", {"public": ctx.public})
     failing = results[results["unexpected_count"] > 0]
     passing = results[results["unexpected_count"] == 0]
@@ -495,6 +496,8 @@ def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
         )
         + "</section><section><h3>Completeness</h3>"
         + table(completeness.itertuples(index=False), ["team", "check", "findings"])
-        + "</section>"
+        + f'<details id="findings"><summary>the {len(findings)} findings</summary>'
+        + table(findings.itertuples(index=False), ["team", "check", "athlete", "record", "detail"])
+        + "</details></section>"
     )
     return _top_page(ctx, "Data quality", body, with_plotly=True)

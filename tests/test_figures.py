@@ -71,8 +71,11 @@ def test_timeline_escapes_names_and_marks_open_injuries():
         }
     )
     fig = figures.athlete_timeline(timeline)
-    assert list(fig.data[0].y) == ["&lt;b&gt;Ann&lt;/b&gt;", "A2"]
-    assert list(fig.data[0].marker.pattern.shape) == ["", "/"]
+    closed, ongoing = fig.data
+    assert list(closed.y) == ["&lt;b&gt;Ann&lt;/b&gt;"] and list(ongoing.y) == ["A2"]
+    # the hatched bars have a legend entry saying what they are
+    assert (closed.marker.pattern.shape, ongoing.marker.pattern.shape) == ("", "/")
+    assert ongoing.name == "ongoing (to today)" and closed.name == "closed (to the return)"
 
 
 def test_empty_results_draw_a_labelled_empty_figure():
