@@ -227,3 +227,10 @@ def test_quality_page_leads_with_a_summary_per_file(site, browser):
     assert partial and all(r[6] for r in partial), "a partial file says which rules its rows failed"
     for row in partial:  # the counts add up: every row loaded or quarantined
         assert int(row[3]) == int(row[4]) + int(row[5])
+
+
+def test_the_season_in_progress_is_marked_as_part_of_a_season(site, browser):
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "surveillance.html", [], [])
+    text = page.locator("#fig-incidence").inner_text()
+    context.close()
+    assert "2026/2027 (in progress)" in text and "2025/2026 (in progress)" not in text
