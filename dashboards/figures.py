@@ -145,6 +145,9 @@ def by_category(categories: pd.DataFrame, dimension: str) -> go.Figure:
     return fig
 
 
+RISK_LABELS = 6  # categories named on the risk matrix
+
+
 def risk_matrix(categories: pd.DataFrame, dimension: str = "body_region") -> go.Figure:
     """Incidence against mean days lost per category, with iso-burden curves (Fuller 2018)."""
     rows = categories[(categories["dimension"] == dimension) & (categories["injuries"] > 0)]
@@ -152,6 +155,9 @@ def risk_matrix(categories: pd.DataFrame, dimension: str = "body_region") -> go.
     if rows.empty or rows["incidence_per_1000h"].isna().all():
         return _empty(title)
     fig = go.Figure()
+    burden = rows["incidence_per_1000h"] * rows["mean_days_lost"]
+    labelled = (burden.rank(ascending=False, method="first") <= RISK_LABELS).to_numpy()
+    names = _words(rows["category"])
     x_max = float(rows["incidence_per_1000h"].max()) * 1.2
     y_max = float(rows["mean_days_lost"].max()) * 1.2
     x = np.linspace(x_max / 200, x_max, 200)
@@ -172,11 +178,15 @@ def risk_matrix(categories: pd.DataFrame, dimension: str = "body_region") -> go.
             x=rows["incidence_per_1000h"],
             y=rows["mean_days_lost"],
             mode="markers+text",
-            text=_words(rows["category"]),
+            # names on the six largest burdens only: the small ones crowd the low-left
+            # corner; every point names itself on hover
+            text=[n if big else "" for n, big in zip(names, labelled, strict=True)],
+            customdata=names,
             textposition="top center",
+            cliponaxis=False,
             marker={"size": 10 + 2 * np.sqrt(rows["injuries"]), "color": "#2b6cb0"},
             name=words(dimension),
-            hovertemplate="%{text}: %{x:.2f} per 1000 h, mean %{y:.1f} days<extra></extra>",
+            hovertemplate="%{customdata}: %{x:.2f} per 1000 h, mean %{y:.1f} days<extra></extra>",
         )
     )
     fig.update_layout(

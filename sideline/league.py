@@ -41,15 +41,10 @@ def run_league(
     settings: Settings, workers: int, announce: Callable[[str], object]
 ) -> dict[str, str]:
     """Each team's final state after one league run."""
-    from sideline.server import LocalServer
+    from sideline.server import start_unless_named
 
     prefect_env.apply(settings)
-    server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = LocalServer(settings, announce)
-        announce(f"starting a local Prefect server on port {server.port} (loopback only)")
-        server.start()
-        os.environ["PREFECT_API_URL"] = server.api_url
+    server = start_unless_named(settings, announce)
     # Prefect is imported only now, so it sees the server's address
     from sideline.flows.league import league, register, team_homes
 

@@ -44,7 +44,7 @@ def serve(settings: Settings, announce: Callable[[str], object]) -> None:
     stopped with it; the schedule is left active (`pause_on_shutdown=False`), so a restarted
     serve needs no resuming."""
     from sideline import prefect_env
-    from sideline.server import LocalServer
+    from sideline.server import start_unless_named
 
     prefect_env.apply(settings)
     # the runner's subprocesses must find the same home from any working directory
@@ -52,15 +52,7 @@ def serve(settings: Settings, announce: Callable[[str], object]) -> None:
     # a run started by hand (the UI's "Run", run_deployment) begins within 2 s, not 10;
     # scheduled runs are fetched ahead and start on time either way
     os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", "2")
-    server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = LocalServer(settings, announce)
-        announce(f"starting a local Prefect server on port {server.port} (loopback only)")
-        server.start()
-        os.environ["PREFECT_API_URL"] = server.api_url
-        server.watch()
-    else:
-        announce(f"using the Prefect server at {os.environ['PREFECT_API_URL']}")
+    server = start_unless_named(settings, announce, watch=True)
     stop = threading.Event()
     threading.Thread(
         target=_watch_overdue, args=(settings, stop), daemon=True, name="sideline-overdue"

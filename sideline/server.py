@@ -151,3 +151,20 @@ class LocalServer:
                 except ProcessLookupError:
                     pass
         self.pid_file.unlink(missing_ok=True)
+
+
+def start_unless_named(
+    settings: Settings, announce: Callable[[str], object], *, watch: bool = False
+) -> LocalServer | None:
+    """The local server, started and named in PREFECT_API_URL, unless that already names one
+    (then None: Sideline supervises only a server it started)."""
+    if os.environ.get("PREFECT_API_URL"):
+        announce(f"using the Prefect server at {os.environ['PREFECT_API_URL']}")
+        return None
+    server = LocalServer(settings, announce)
+    announce(f"starting a local Prefect server on port {server.port} (loopback only)")
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    if watch:
+        server.watch()
+    return server

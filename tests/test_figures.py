@@ -146,3 +146,21 @@ def test_todays_actions_put_overdue_first_then_by_due_day():
         }
     )
     assert [a["rule"] for a in today_actions(risk)] == ["b2", "b3", "a1", "b1"]
+
+
+def test_risk_matrix_names_only_the_largest_burdens_and_every_point_on_hover():
+    regions = ["thigh", "knee", "ankle", "hip_groin", "head", "foot", "hand", "neck"]
+    categories = pd.DataFrame(
+        {
+            "dimension": ["body_region"] * len(regions),
+            "category": regions,
+            "injuries": [8, 7, 6, 5, 4, 3, 2, 1],
+            "incidence_per_1000h": [8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
+            "mean_days_lost": [10.0] * len(regions),
+        }
+    )
+    points = next(t for t in figures.risk_matrix(categories).data if t.mode == "markers+text")
+    named = [t for t in points.text if t]
+    assert named == ["thigh", "knee", "ankle", "hip/groin", "head", "foot"]
+    assert list(points.customdata)[-2:] == ["hand", "neck"]
+    assert points.cliponaxis is False  # a name at the edge is not cut off
