@@ -25,7 +25,7 @@ section{background:#fff;border-radius:8px;padding:12px 16px;margin-bottom:16px;
 box-shadow:0 1px 2px rgba(0,0,0,.08)}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e2e8f0;vertical-align:top;
-overflow-wrap:break-word}
+overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}
 .badge{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:.85rem}
 .warn{background:#fff5f5;border-left:4px solid #c53030;padding:8px 12px}

@@ -180,6 +180,12 @@ def test_pages_fit_a_tablet_without_sideways_scrolling(site, browser):
         page.goto(path.as_uri(), wait_until="load")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path.relative_to(site.site)} is {overflow}px too wide at 768px"
+        # nor does any table scroll sideways inside its box
+        wide = page.evaluate(
+            "[...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > "
+            "e.clientWidth + 1).length"
+        )
+        assert wide == 0, f"{path.relative_to(site.site)}: {wide} table(s) scroll at 768px"
     page.goto((site.site / "teams" / "eagles" / "board.html").as_uri(), wait_until="load")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "tablet_eagles_board.png"), full_page=True)
@@ -234,3 +240,35 @@ def test_the_season_in_progress_is_marked_as_part_of_a_season(site, browser):
     text = page.locator("#fig-incidence").inner_text()
     context.close()
     assert "2026/2027 (in progress)" in text and "2025/2026 (in progress)" not in text
+
+
+@pytest.mark.parametrize("width", [1400, 768])
+def test_no_chart_title_sits_under_the_toolbar(site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    overlaps = []
+    for path in pages(site.site):
+        page.goto(path.as_uri(), wait_until="load")
+        graphs = page.locator(".plotly-graph-div")
+        for i in range(graphs.count()):
+            graph = graphs.nth(i)
+            graph.hover()  # the toolbar shows on hover
+            title = graph.locator(".gtitle").bounding_box()
+            bar = graph.locator(".modebar").bounding_box()
+            if title and bar and _overlap(title, bar):
+                overlaps.append(f"{path.name} figure {i}")
+        if path.name == "board.html" or path.name == "surveillance.html":
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = f"{width}px_{path.parent.name}_{path.name}.png"
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    context.close()
+    assert overlaps == []
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
