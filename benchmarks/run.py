@@ -31,6 +31,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from nightly import free_port  # noqa: E402  (benchmarks/nightly.py, beside this script)
+
 STAGES = ("discover", "read", "validate", "load", "model", "score", "publish", "publish: site")
 
 
@@ -137,7 +140,7 @@ def league_fan_out(spec: str, workers: int) -> dict[str, object]:
         for path in (root / "all").glob(f"*_{name}_*"):
             path.rename(inbox / path.name)
     env = {**__import__("os").environ, "SIDELINE_HOME": str(root), "SIDELINE_TIMEZONE": "UTC"}
-    env["SIDELINE_PREFECT_PORT"] = str(_free_port())
+    env["SIDELINE_PREFECT_PORT"] = str(free_port())
     env.pop("PREFECT_API_URL", None)
     started = time.perf_counter()
     done = subprocess.run(
@@ -152,14 +155,6 @@ def league_fan_out(spec: str, workers: int) -> dict[str, object]:
     if done.returncode != 0:
         raise SystemExit(f"sideline league failed:\n{done.stderr[-3000:]}")
     return {"teams": len(names), "workers": workers, "seconds": round(seconds, 1)}
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def table(results: list[dict[str, object]]) -> str:

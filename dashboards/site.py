@@ -176,15 +176,15 @@ class TeamDay:
 HIGH_TIERS = TIER_ORDER[TIER_ORDER.index("high") :]
 
 
+def due_today(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """A risk card's reminders that are due or overdue on the board's day."""
+    return [m for m in card["reminders"] if m["status"] in REMINDERS_SHOWN]
+
+
 def today_actions(risk: pd.DataFrame) -> list[dict[str, Any]]:
     """The day's due and overdue reminders of every risk card: overdue first, then by the day
     they are due by (an open-ended one last)."""
-    actions = [
-        {**m, "record": r}
-        for r in risk.to_dict("records")
-        for m in r["reminders"]
-        if m["status"] in REMINDERS_SHOWN
-    ]
+    actions = [{**m, "record": r} for r in risk.to_dict("records") for m in due_today(r)]
     return sorted(
         actions,
         key=lambda a: (
@@ -376,7 +376,7 @@ def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
         )
     )
     reasons = "".join(f"<li>{esc(x)}</li>" for x in r["reasons"])
-    due = [m for m in r["reminders"] if m["status"] in REMINDERS_SHOWN]
+    due = due_today(r)
     upcoming = [m for m in r["reminders"] if m["status"] == "upcoming"]
     reminders = (
         "".join(

@@ -43,6 +43,11 @@ def team_homes(league: Path) -> list[Path]:
     )
 
 
+def league_database(root: Path) -> Path:
+    """The league analyst database: views over every team's partitions."""
+    return root / "league.duckdb"
+
+
 def register(pool: str = POOL) -> None:
     """The process work pool and the deployment `nightly/team` on it (idempotent). Workers run
     it from the installed package (a module-path entrypoint), so every worker machine needs
@@ -99,22 +104,19 @@ def wait_for_runs(runs: dict[str, UUID], seconds: float) -> dict[str, str]:
     from prefect.client.orchestration import get_client
 
     deadline = time.monotonic() + seconds
-    states: dict[str, str] = {}
+    states = dict.fromkeys(runs, "UNKNOWN")
+    waiting = dict(runs)
     with get_client(sync_client=True) as client:
-        while True:
-            for name, run_id in runs.items():
-                if name in states:
-                    continue
+        while waiting:
+            for name, run_id in list(waiting.items()):
                 state = client.read_flow_run(run_id).state
-                if state is not None and state.is_final():
+                if state is not None:
                     states[name] = state.type.value
-            if len(states) == len(runs) or time.monotonic() > deadline:
+                    if state.is_final():
+                        del waiting[name]
+            if not waiting or time.monotonic() > deadline:
                 break
             time.sleep(POLL_SECONDS)
-        for name, run_id in runs.items():
-            if name not in states:
-                state = client.read_flow_run(run_id).state
-                states[name] = state.type.value if state else "UNKNOWN"
     return states
 
 
@@ -128,8 +130,8 @@ def build_league_view(root: Path, teams: list[Path]) -> Path:
         snapshot = home / "analyst.duckdb"
         if snapshot.exists():
             relations |= export_partition(snapshot, partitions, home.name)
-    target = root / "league.duckdb"
-    building = root / f"league.duckdb.tmp-{uuid.uuid4().hex[:8]}"
+    target = league_database(root)
+    building = target.with_name(f"{target.name}.tmp-{uuid.uuid4().hex[:8]}")
     con = duckdb.connect(str(building))
     try:
         for relation in sorted(relations):

@@ -167,7 +167,6 @@ def write_run(
     versions = {}
     con.execute(sql("load/run_values"), {"run_id": run_id, "loaded_at": loaded_at})
     order = pd.DataFrame({"file": list(file_order), "file_order": list(file_order.values())})
-    con.execute(sql("load/file_order_table"))
     insert(con, "load/file_order", order)
     for name, table in TABLES.items():
         if valid.get(name):

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from sideline.catalogue import TABLES
 from sideline.db import sql_for
-from sideline.staging import DERIVED, ID_COL, quoted, staging_schema
+from sideline.staging import ID_COL, quoted, staging_schema
 
 from .parse import FileFormat, detect_format, parse_frame
 from .read import Staged
@@ -41,15 +41,12 @@ class Staging:
         self.rows = dict.fromkeys(TABLES, 0)
         self._pending: dict[tuple[str, FileFormat], list[pd.DataFrame]] = {}
         self._pending_rows: dict[tuple[str, FileFormat], int] = {}
-        # each chunk commits on its own: one transaction over all rows would hold them all in
-        # memory until the end
-        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-            str(path), config=STAGING_CONFIG
-        )
+        self._con: duckdb.DuckDBPyConnection | None = None
+        con = self._writer()
         for name, table in TABLES.items():
             columns = ", ".join(f"{quoted(c)} {t}" for c, t in staging_schema(table))
-            self._con.execute(f"create table {name} ({columns})")
-        self._con.execute("create table failed (table_name varchar, __id bigint)")
+            con.execute(f"create table {name} ({columns})")
+        con.execute("create table failed (table_name varchar, __id bigint)")
 
     def append(self, staged: Staged, tz: ZoneInfo) -> None:
         """Take one read file's rows (releasing its text frame); they are parsed and written
@@ -78,10 +75,9 @@ class Staging:
         del frames
         con = self._writer()
         for start in range(0, len(text), CHUNK_ROWS):
+            # a derived column the parser does not fill (injury_found) stays empty: the insert
+            # is by name
             parsed = parse_frame(text.iloc[start : start + CHUNK_ROWS], table, fmt, tz)
-            for column in DERIVED[name]:
-                if column not in parsed.columns:
-                    parsed[column] = None
             parsed.insert(0, ID_COL, range(self.next_id, self.next_id + len(parsed)))
             self.next_id += len(parsed)
             # through Arrow: DuckDB reads text columns from it in C, not value by value
@@ -92,19 +88,21 @@ class Staging:
                 con.unregister("chunk")
 
     def finish(self, tz: ZoneInfo) -> None:
-        """Write every row still pending, and commit."""
+        """Write every row still pending, and let go of the file."""
         for key in list(self._pending):
             self._flush(key, tz)
         self.close()
 
     def _writer(self) -> duckdb.DuckDBPyConnection:
+        # autocommit: each chunk commits on its own, so no transaction holds every staged row
         if self._con is None:
             self._con = duckdb.connect(str(self.path), config=STAGING_CONFIG)
         return self._con
 
     def close(self) -> None:
-        """Commit what is staged and let go of the file (Great Expectations and the pipeline
-        database open it next). Rows still pending are not written: `finish` writes them."""
+        """Let go of the file (Great Expectations and the pipeline database open it next).
+        Rows still pending are not written: `finish` writes them, so closing with any is an
+        error."""
         if self._pending:
             raise RuntimeError("staged rows are still pending: Staging.finish writes them")
         if self._con is not None:

@@ -49,7 +49,6 @@ def validate_files(
             con.execute(unique_statement(TABLES[name]))
             if name == "imaging":
                 con.execute(sql("validate/injury_found"))
-        staging.close()
         verdict = validate(name, staging.path, ctx)
         out.results.extend(verdict.results)
         failed = sorted(verdict.failed_ids)

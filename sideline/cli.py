@@ -315,7 +315,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_league(args: argparse.Namespace, settings: Settings) -> int:
-    from sideline.league import league_database, run_league
+    from sideline.league import run_league
     from sideline.server import ServerError
 
     if args.workers < 0:
@@ -332,7 +332,9 @@ def cmd_league(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_RUN_FAILED
     for team, state in states.items():
         print(f"{team}: {state}")
-    print(f"league analyst database: {league_database(settings)}")
+    from sideline.flows.league import league_database  # Prefect is loaded by now
+
+    print(f"league analyst database: {league_database(settings.home)}")
     return EXIT_OK if all(s == "COMPLETED" for s in states.values()) else EXIT_RUN_FAILED
 
 

@@ -175,7 +175,3 @@ def rehash(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute(sql("row_hash_scheme_clear"))
         con.execute(sql("row_hash_scheme_set"), {"scheme": ROW_HASH_SCHEME})
     return True
-
-
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=True)

@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from sideline import prefect_env
 from sideline.settings import Settings
@@ -22,19 +21,13 @@ from sideline.settings import Settings
 WORKER_POLL_SECONDS = "2"  # a worker asks for runs this often (Prefect's default is 10)
 
 
-def start_worker(settings: Settings, number: int) -> subprocess.Popen[bytes]:
+def start_worker(settings: Settings, pool: str, number: int) -> subprocess.Popen[bytes]:
     log = settings.prefect_home / f"worker-{number}.log"
     env = {**os.environ, "PREFECT_WORKER_QUERY_SECONDS": WORKER_POLL_SECONDS}
     command = [sys.executable, "-m", "prefect", "worker", "start", "--pool"]
-    command += [_pool(), "--type", "process", "--limit", "1", "--name", f"sideline-{number}"]
+    command += [pool, "--type", "process", "--limit", "1", "--name", f"sideline-{number}"]
     with log.open("ab") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def _pool() -> str:
-    from sideline.flows.league import POOL
-
-    return POOL
 
 
 def run_league(
@@ -46,12 +39,12 @@ def run_league(
     prefect_env.apply(settings)
     server = start_unless_named(settings, announce)
     # Prefect is imported only now, so it sees the server's address
-    from sideline.flows.league import league, register, team_homes
+    from sideline.flows.league import POOL, league, register, team_homes
 
     announce(f"{len(team_homes(settings.home))} team(s) under {settings.home / 'teams'}")
     try:
         register()
-        started = [start_worker(settings, n) for n in range(1, workers + 1)]
+        started = [start_worker(settings, POOL, n) for n in range(1, workers + 1)]
         announce(f"{workers} worker(s) on the process pool; logs in {settings.prefect_home}")
         try:
             return league(str(settings.home))
@@ -66,7 +59,3 @@ def run_league(
     finally:
         if server is not None:
             server.stop()
-
-
-def league_database(settings: Settings) -> Path:
-    return settings.home / "league.duckdb"

@@ -52,7 +52,8 @@ DERIVED: dict[str, dict[str, str]] = {
     "imaging": {INJURY_FOUND: "boolean"},
 }
 
-# how a staged value of each column kind is stored (the history tables store the same)
+# how a staged value of each column kind is stored; the row hash casts stored values to these
+# too, so a staged and a stored row hash alike
 SQL_TYPES: dict[str, str] = {
     "text": "varchar",
     "enum": "varchar",

@@ -97,9 +97,7 @@ def test_a_failure_at_each_step_is_recorded_shown_and_sent(
 
 def test_failing_to_reach_prefect_is_a_failed_run_too(settings, put, notified):
     put("injuries_valid.csv")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # closed again: nothing answers there
+    port = free_port()  # closed again: nothing answers there
     env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
     done = subprocess.run(
         [sys.executable, "-m", "sideline", "run", "--quiet"],
