@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from .words import words
 
 TIER_COLOURS = {
+    "not_validated": "#4a5568",
     "low": "#4c9f70",
     "moderate": "#e0a526",
     "high": "#d9642b",

@@ -20,7 +20,15 @@ import duckdb
 import pandas as pd
 
 from sideline.db import query
-from sideline.risk import PREVENTION, TIER_ORDER
+from sideline.mo_params import (
+    FACTOR_NAMES,
+    HIGH_TIERS,
+    MO_TIERS,
+    POINT_TIERS,
+    PREVENTION,
+    REMINDER,
+    TIER_ORDER,
+)
 
 from . import figures
 from .html import esc, figure, page, table, team_selector
@@ -32,7 +40,6 @@ SAFE = re.compile(r"[^A-Za-z0-9_-]")
 # parses in about 0.3 s where the full bundle takes over a second on a 2-core machine.
 PLOTLY_BASIC = Path(__file__).parent / "vendor" / "plotly-basic.min.js"
 PLOTLY_FILE = "plotly-basic.min.js"
-REMINDERS_SHOWN = ("overdue", "due")
 
 
 def team_slug(team_id: str) -> str:
@@ -55,6 +62,8 @@ class SiteContext:
             "as_of": self.as_of,
             "season_start_month": self.season_start_month,
             "team_id": team_id,
+            "tier_order": list(TIER_ORDER),
+            "mo_tiers": list(MO_TIERS),
         }
 
 
@@ -173,22 +182,28 @@ class TeamDay:
     actions: int  # actions due or overdue today
 
 
-HIGH_TIERS = TIER_ORDER[TIER_ORDER.index("high") :]
+STATUS_RANK = {"overdue": 0, "due": 1, "missed": 2}
 
 
 def due_today(card: dict[str, Any]) -> list[dict[str, Any]]:
-    """A risk card's reminders that are due or overdue on the board's day."""
-    return [m for m in card["reminders"] if m["status"] in REMINDERS_SHOWN]
+    """A risk card's actions on the board's day: due, overdue, or missed within the last week
+    (`on_board`, sql/score/mo_risk.sql)."""
+    return [m for m in card["reminders"] if m["on_board"] and m["kind"] == "action"]
+
+
+def advice_now(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """What holds for the card's whole episode on the board's day (acute care, return)."""
+    return [m for m in card["reminders"] if m["on_board"] and m["kind"] == "advice"]
 
 
 def today_actions(risk: pd.DataFrame) -> list[dict[str, Any]]:
-    """The day's due and overdue reminders of every risk card: overdue first, then by the day
-    they are due by (an open-ended one last)."""
+    """The day's actions of every risk card: overdue first, then due, then missed; within each,
+    by the day they are due by (an open-ended one last)."""
     actions = [{**m, "record": r} for r in risk.to_dict("records") for m in due_today(r)]
     return sorted(
         actions,
         key=lambda a: (
-            a["status"] != "overdue",
+            STATUS_RANK[a["status"]],
             a["due_by"] is None or pd.isna(a["due_by"]),
             str(a["due_by"]),
         ),
@@ -327,7 +342,13 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> t
     cards = "".join(_risk_card(r, ctx) for r in risk.to_dict("records")) or (
         '<p class="muted">No thigh contusion to follow.</p>'
     )
-    prevention = "".join(f"<li>{esc(p)}</li>" for p in PREVENTION)
+    advice = "".join(
+        f'<li>{esc(text)} <span class="muted">({esc(source)})</span></li>'
+        for text, source in PREVENTION
+    )
+    prevention = f"<ul>{advice}</ul>" + prevention_measures(
+        query(con, "dashboards/board_prevention", values)
+    )
     actions = today_actions(risk)
     today = (
         table(
@@ -352,28 +373,84 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> t
         # one card per contusion, highest tier first: a chart of the tier counts (one or two
         # bars) told a physician nothing the cards do not
         f"<section><h3>Myositis ossificans risk</h3>{cards}</section>"
-        f"<section><h3>Prevention for the whole team</h3><ul>{prevention}</ul></section>"
+        f'<section id="prevention"><h3>Prevention for the whole team</h3>{prevention}</section>'
     )
     high = int(risk["tier"].isin(HIGH_TIERS).sum()) if not risk.empty else 0
     day = TeamDay(out=unavailable + modified, high_risk=high, actions=len(actions))
     return _team_page(ctx, team, f"Morning board: {team}", body, "board.html"), day
 
 
+def _share(part: object, whole: object, note: str = "") -> str:
+    if not whole:
+        return "no contusion"
+    text = f"{int(part)} of {int(whole)} ({100 * int(part) / int(whole):.0f}%)"  # type: ignore[call-overload]
+    return text + (f"; {note}" if note else "")
+
+
+def prevention_measures(seasons: pd.DataFrame) -> str:
+    """The team's own prevention process measures (mo_prevention): this season against the
+    one before, as counts a physician can check against the cards."""
+    if seasons.empty:
+        return '<p class="muted">No anterior-thigh contusion this season or the one before.</p>'
+    columns = [
+        f"{s['season']}{' (in progress)' if s['is_current'] else ''}"
+        for s in seasons.to_dict("records")
+    ]
+    rows: list[tuple[object, ...]] = []
+
+    def measure(label: str, cell: Any) -> None:
+        rows.append((label, *(cell(s) for s in seasons.to_dict("records"))))
+
+    first = seasons.iloc[0]
+    measure("anterior-thigh contusions", lambda s: int(s["contusions"]))
+    measure(
+        f"first treated within {int(first['prompt_hours'])} h",
+        lambda s: _share(
+            s["treated_promptly"],
+            s["contusions"],
+            f"incident time not recorded: {int(s['incident_time_missing'])}"
+            if s["incident_time_missing"]
+            else "",
+        ),
+    )
+    measure(
+        f"first treated within {int(first['delay_hours'])} h",
+        lambda s: _share(
+            s["treated_before_delay_limit"],
+            s["contusions"],
+            f"not recorded: {int(s['treatment_time_missing'])}"
+            if s["treatment_time_missing"]
+            else "",
+        ),
+    )
+    measure(
+        "knee flexion measured at 12-48 h",
+        lambda s: _share(
+            s["flexion_measured_12_48h"],
+            s["contusions"],
+            f"time not recorded: {int(s['flexion_time_missing'])}"
+            if s["flexion_time_missing"]
+            else "",
+        ),
+    )
+    measure("days lost to them", lambda s: int(s["days_lost"] or 0))
+    return "<h4>This team's measures (prompt attention after trauma)</h4>" + table(
+        rows, ["measure", *columns]
+    )
+
+
 def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
     tier = str(r["tier"])
     colour = figures.TIER_COLOURS.get(tier, "#4a5568")
-    label = tier.replace("_", " ")
-    if r["incomplete"] and tier in TIER_ORDER[:4] and r["tier_max"] != tier:
-        label = f"incomplete: {tier} to {r['tier_max']}".replace("_", " ")
-    factors = " · ".join(
-        f"{name.replace('_', ' ')}: <b>{esc(r[name])}</b>"
-        for name in (
-            "deep_contusion",
-            "reinjury",
-            "delayed_treatment",
-            "knee_effusion",
-            "collision_sport",
-        )
+    label = words(tier)
+    if r["incomplete"] and tier in POINT_TIERS and r["tier_max"] != tier:
+        label = f"incomplete: {words(tier)} to {words(r['tier_max'])}"
+    factors = (
+        ""
+        if r["scope"] == "other_compartment"
+        else "<p class='muted'>"
+        + " · ".join(f"{words(name)}: <b>{esc(r[name])}</b>" for name in FACTOR_NAMES)
+        + "</p>"
     )
     reasons = "".join(f"<li>{esc(x)}</li>" for x in r["reasons"])
     due = due_today(r)
@@ -386,6 +463,9 @@ def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
         )
         or '<li class="muted">nothing due today</li>'
     )
+    advice = "".join(
+        f'<li data-rule="{esc(m["rule"])}">{esc(m["text"])}</li>' for m in advice_now(r)
+    )
     later = "".join(
         f'<li data-rule="{esc(m["rule"])}">from {esc(m["due_from"])}: {esc(m["text"])}</li>'
         for m in upcoming
@@ -393,13 +473,17 @@ def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
     exams = (
         "".join(
             f"<li>{esc(e['exam_date'])} {esc(e['modality'])}: {esc(e['echogenicity'] or '')} "
-            f"{esc(e['lesion_layer'] or '')}, calcification {esc(e['calcification'] or 'n/a')}</li>"
+            f"{esc(e['lesion_layer'] or '')}, calcification {esc(e['calcification'] or 'n/a')}"
+            + (f", {esc(e['lesion_size_mm'])} mm" if pd.notna(e.get("lesion_size_mm")) else "")
+            + "</li>"
             for e in r["exams"]
         )
         or '<li class="muted">no imaging</li>'
     )
+    # a possible sarcoma comes before everything else on the card, until an exam resolves it
     atypical = (
-        '<p class="warn">Atypical imaging: specialist review to exclude other causes.</p>'
+        '<p class="warn" data-flag="atypical">Atypical imaging: '
+        f"{esc(REMINDER['atypical_mri_referral'].text)}</p>"
         if r["atypical_imaging"]
         else ""
     )
@@ -408,13 +492,15 @@ def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
         if ctx.public or not isinstance(r.get("notes"), str)
         else (f'<p class="muted">Note: {esc(r["notes"])}</p>')
     )
+    score = "" if pd.isna(r["score"]) else f", score {esc(int(r['score']))}"
     return (
         f'<div class="card" data-tier="{esc(tier)}"><b>{esc(_name(r, ctx))}</b> '
         f'<span class="badge" style="background:{colour}">{esc(label)}</span> '
         f'<span class="muted">{esc(r["record_id"])}, day {esc(r["days_since_incident"])} '
-        f"since the incident ({esc(r['injury_date'])}), score {esc(r['score'])}</span>"
-        f"<p class='muted'>{factors}</p>{atypical}<ul>{reasons}</ul>"
+        f"since the incident ({esc(r['injury_date'])}){score}</span>"
+        f"{atypical}{factors}<ul>{reasons}</ul>"
         f"<b>Reminders</b><ul>{reminders}</ul>"
+        + (f"<b>Until return</b><ul>{advice}</ul>" if advice else "")
         + (f"<details><summary>upcoming</summary><ul>{later}</ul></details>" if later else "")
         + f"<b>Imaging</b><ul>{exams}</ul>{note}</div>"
     )

@@ -12,6 +12,9 @@ SPECIAL = {
     "american_football": "American football",
     "australian_football": "Australian football",
     "body_region": "body region",
+    "not_validated": "not validated (outside the quadriceps)",
+    "suspected_mo": "suspected MO",
+    "diagnosed_mo": "diagnosed MO",
 }
 
 

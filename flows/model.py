@@ -14,7 +14,8 @@ from importlib.resources import as_file, files
 
 import duckdb
 
-from sideline.db import execute, statements
+from sideline.db import execute, sql, statements
+from sideline.mo_params import parameter_rows, reminder_rows
 from sideline.settings import Settings
 
 
@@ -27,7 +28,15 @@ def model_parameters(settings: Settings, as_of: date) -> dict[str, object]:
     }
 
 
+def write_mo_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The risk model's parameter and reminder tables, which the SQL inputs read."""
+    con.execute(sql("mo/tables"))
+    con.executemany(sql("mo/parameter"), parameter_rows())
+    con.executemany(sql("mo/reminder_rule"), reminder_rows())
+
+
 def build_models(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> list[str]:
+    write_mo_tables(con)
     built = []
     folder = files("sideline.sql").joinpath("reference")
     with (

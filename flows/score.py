@@ -15,7 +15,9 @@ import duckdb
 import pandas as pd
 
 from sideline.db import execute, sql
-from sideline.risk import TIER_ORDER, Contusion, Exam, assess, inputs_hash
+from sideline.mo_params import FACTOR_NAMES, HIGH_TIERS, number
+from sideline.reminders import plan
+from sideline.risk import Contusion, Exam, assess, inputs_hash
 
 
 def contusion_from_row(row: dict[str, Any]) -> Contusion:
@@ -32,7 +34,7 @@ def contusion_from_row(row: dict[str, Any]) -> Contusion:
 
 
 # a contusion that newly reaches one of these tiers is news for the medical team (SIDELINE_NOTIFY)
-ALERT_TIERS = frozenset(TIER_ORDER[TIER_ORDER.index("high") :])
+ALERT_TIERS = frozenset(HIGH_TIERS)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,10 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
             continue
         a = assess(contusion)
         key = (row["team_id"], row["record_id"])
-        if a.tier in ALERT_TIERS and tiers.get(key) not in ALERT_TIERS:
+        # news only while the athlete is still out: a model upgrade that re-scores history
+        # must not page the medical team about contusions long healed
+        still_out = contusion.return_date is None or contusion.return_date > as_of
+        if a.tier in ALERT_TIERS and tiers.get(key) not in ALERT_TIERS and still_out:
             newly_high.append(
                 {
                     "team_id": key[0],
@@ -87,7 +92,11 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
                 "atypical_imaging": a.atypical_imaging,
                 "reasons": json.dumps(list(a.reasons)),
                 "missing": json.dumps(list(a.missing)),
-                "reminders": json.dumps([asdict(r) for r in a.reminders], default=str),
+                "reminders": json.dumps([asdict(r) for r in plan(contusion, a)], default=str),
+                "scope": contusion.scope,
+                "tier_on": a.tier_on,
+                "suspected_on": a.suspected_on,
+                "atypical_on": a.atypical_on,
             }
         )
     keys = pd.DataFrame(
@@ -101,7 +110,9 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     finally:
         con.unregister("current_keys")
         con.unregister("rescored")
-    execute(con, sql("score/mo_risk"), {"as_of": as_of})
+    execute(
+        con, sql("score/mo_risk"), {"as_of": as_of, "missed_shown": number("missed_shown_days")}
+    )
     return Scored(len(rescored), newly_high)
 
 
@@ -113,16 +124,8 @@ _SCORE_COLUMNS = [
     "inputs_hash",
     "model_version",
     "scored_run_id",
-    "deep_contusion",
-    "reinjury",
-    "delayed_treatment",
-    "knee_effusion",
-    "collision_sport",
-    "deep_contusion_points",
-    "reinjury_points",
-    "delayed_treatment_points",
-    "knee_effusion_points",
-    "collision_sport_points",
+    *FACTOR_NAMES,
+    *(f"{name}_points" for name in FACTOR_NAMES),
     "incomplete",
     "score",
     "points_tier",
@@ -132,4 +135,8 @@ _SCORE_COLUMNS = [
     "reasons",
     "missing",
     "reminders",
+    "scope",
+    "tier_on",
+    "suspected_on",
+    "atypical_on",
 ]

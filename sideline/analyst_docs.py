@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from sideline.mo_params import MODEL_VERSION, PARAMETERS, REMINDERS
+
 # relation: (one row per, what it is for)
 RELATIONS: dict[str, tuple[str, str]] = {
     "injuries": (
@@ -49,9 +51,26 @@ RELATIONS: dict[str, tuple[str, str]] = {
         "setting, risk-model fields missing, unknown OSIICS codes.",
     ),
     "mo_risk": (
-        "thigh contusion",
-        "Myositis ossificans risk: each factor's value and points, score, tier, reasons and "
-        "reminders, with the model version that scored it. Decision support, not a diagnosis.",
+        "thigh contusion in the model's scope",
+        "Myositis ossificans risk (model v2, CLINICAL.md): each factor's value and points, "
+        "score, tier, reasons and reminders with their status on the run day, with the model "
+        "version that scored it. Decision support, not a diagnosis.",
+    ),
+    "mo_prevention": (
+        "team x season",
+        "Prevention process measures over the anterior-thigh contusions the risk model "
+        "scores: first treated promptly and before the delay limit, flexion measured at "
+        "12-48 h, days lost.",
+    ),
+    "mo_parameters": (
+        "model parameter",
+        "Every number, window and code of the myositis ossificans risk model, with its rule and "
+        "evidence; the model version hashes this table and mo_reminder_rules.",
+    ),
+    "mo_reminder_rules": (
+        "reminder rule",
+        "Every reminder the risk model can give: when it applies, its trigger, due window "
+        "(days from the trigger), when it closes, what shows it done, and its source.",
     ),
     "run_log": ("run", "What each run read, loaded and rejected, and how it ended."),
     "file_ledger": ("file content read", "Every file read, by SHA-256, with its row counts."),
@@ -98,6 +117,7 @@ COLUMNS: dict[str, str] = {
     "return_date": "Day of return to full participation; empty while the injury is open.",
     "first_treatment_at": "Local date and time of first treatment.",
     "knee_flexion_deg": "Active knee flexion in degrees measured at 12-48 h (thigh contusions).",
+    "knee_flexion_at": "When the knee flexion was measured, local (grades only within 7 days).",
     "contusion_grade": "Clinical grade of a contusion: mild, moderate or severe.",
     "knee_effusion": "Knee effusion present (true/false), when examined.",
     "days_missed": "Days actually missed, as exported, for intermittent time loss.",
@@ -160,7 +180,13 @@ COLUMNS: dict[str, str] = {
     # mo_risk
     "days_since_incident": "Days from the injury to the run day.",
     "deep_contusion": "Factor value (grade from knee flexion, or unknown).",
-    "reinjury": "Factor value: the same thigh hit again (yes, no or unknown).",
+    "reinjury": "Factor value: an earlier anterior-thigh contusion of the same thigh "
+    "(present, absent or unknown).",
+    "scope": "quadriceps (scored), other_compartment (hamstring or adductor: not_validated) "
+    "or diagnosed (coded THM).",
+    "tier_on": "The day the evidence first reached the tier (reminders of a tier count from it).",
+    "suspected_on": "The first exam showing MO calcification, if any.",
+    "atypical_on": "The exam that opened the latest atypical imaging finding, if any.",
     "delayed_treatment": "Factor value: first treatment later than the limit (yes/no/unknown).",
     "collision_sport": "Factor value: a collision sport (yes/no).",
     "deep_contusion_points": "Points from the deep-contusion factor (empty when unknown).",
@@ -169,14 +195,17 @@ COLUMNS: dict[str, str] = {
     "knee_effusion_points": "Points from the knee-effusion factor (empty when unknown).",
     "collision_sport_points": "Points from the collision-sport factor.",
     "incomplete": "True when a factor is unknown: the tier may be higher (see tier_max).",
-    "score": "Sum of the known factors' points.",
+    "score": "Sum of the known factors' points (empty outside the quadriceps: not validated).",
     "points_tier": "Tier from the points alone.",
     "tier": "Risk tier shown, imaging overrides included.",
     "tier_max": "Highest tier the unknown factors could reach.",
-    "atypical_imaging": "True when imaging shows a pattern to refer (possible sarcoma signs).",
+    "atypical_imaging": "True while an atypical imaging finding (possible sarcoma signs) is not "
+    "resolved by a later exam or a THM code.",
     "reasons": "Why the tier is what it is, one sentence per factor or finding.",
-    "missing_fields": "Contract fields whose absence leaves a factor unknown.",
-    "reminders": "Follow-up reminders: rule, text, due window, source and status.",
+    "missing_fields": "Contract fields whose absence leaves a factor unknown (codes: "
+    "prior_return_date is the earlier contusion's return_date).",
+    "reminders": "Reminders: rule, kind (action or advice), text, trigger_on, due_from, due_by, "
+    "closes_on, source, status (upcoming, due, overdue, done, missed, elapsed) and on_board.",
     "model_version": "Risk model version that scored the row (changes with any parameter).",
     "scored_run_id": "The run that scored the row.",
     # runs, files and rules
@@ -228,6 +257,39 @@ SPECIFIC: dict[tuple[str, str], str] = {
     ("injury_prevalence", "period_end"): "Last day of the period.",
     ("mo_risk", "knee_effusion"): "Factor value: knee effusion (yes, no or unknown).",
     ("mo_risk", "side"): "Side of the thigh.",
+    ("mo_parameters", "name"): "The parameter's name, as the rules read it.",
+    ("mo_parameters", "value"): "Its value as JSON: a number or a list of codes.",
+    ("mo_parameters", "unit"): "Unit of the value (deg, points, days, OSIICS, ...).",
+    ("mo_parameters", "rule"): "What the value does in the model.",
+    ("mo_parameters", "evidence"): "The source the value rests on.",
+    ("mo_reminder_rules", "rule"): "The reminder's name, as in mo_risk.reminders.",
+    ("mo_reminder_rules", "applies"): "Which contusions get it.",
+    ("mo_reminder_rules", "trigger"): "What its days count from: incident, tier (the day the "
+    "tier was reached) or exam.",
+    ("mo_reminder_rules", "due_from_day"): "First day it is due, in days from the trigger.",
+    ("mo_reminder_rules", "due_by_day"): "Last day it is due (empty: until return).",
+    ("mo_reminder_rules", "closes_day"): "Day its window closes (then missed, or elapsed when "
+    "the data cannot show it done); empty: never by time alone.",
+    ("mo_reminder_rules", "closes_at_return"): "True when it closes at return to play.",
+    ("mo_reminder_rules", "done_when"): "What in the data shows it done (empty: nothing can).",
+    ("mo_reminder_rules", "kind"): "action (a thing to do on a day) or advice (holds until "
+    "return).",
+    ("mo_reminder_rules", "text"): "The reminder as the board shows it.",
+    ("mo_reminder_rules", "source"): "The evidence the text comes from (CLINICAL.md).",
+    ("mo_prevention", "contusions"): "Anterior-thigh contusions of the season (model scope).",
+    ("mo_prevention", "treated_promptly"): "Of those, first treated within prompt_hours of "
+    "the incident (incident time recorded).",
+    ("mo_prevention", "treated_before_delay_limit"): "Of those, first treated within "
+    "delay_hours (a missing incident time counts as the end of the day).",
+    ("mo_prevention", "treatment_time_missing"): "Of those, without a first-treatment time.",
+    ("mo_prevention", "incident_time_missing"): "Of those, without an incident time.",
+    ("mo_prevention", "flexion_measured_12_48h"): "Of those, with knee flexion measured "
+    "12-48 h after the incident.",
+    ("mo_prevention", "flexion_missing"): "Of those, without a knee flexion value.",
+    ("mo_prevention", "flexion_time_missing"): "Of those, with flexion but no time for it.",
+    ("mo_prevention", "days_lost"): "Days lost to those contusions.",
+    ("mo_prevention", "prompt_hours"): "The prompt-treatment limit in force (mo_parameters).",
+    ("mo_prevention", "delay_hours"): "The delayed-treatment limit in force (mo_parameters).",
     ("data_completeness", "record_id"): "The injury record concerned, if any.",
     ("quarantine_last_run", "run_id"): "The newest run.",
 }
@@ -274,17 +336,48 @@ def relation_table() -> str:
     return "\n".join(lines)
 
 
+def model_tables() -> str:
+    """The README's tables of the risk model: its parameters and its reminders."""
+    lines = [
+        f"Model version `{MODEL_VERSION}` (relations `mo_parameters`, `mo_reminder_rules`).",
+        "",
+        "| parameter | value | unit | what it does | evidence |",
+        "|---|---|---|---|---|",
+    ]
+    for p in PARAMETERS:
+        value = ", ".join(p.value) if isinstance(p.value, tuple) else str(p.value)
+        lines.append(f"| `{p.name}` | {value} | {p.unit} | {p.rule} | {p.evidence} |")
+    lines += [
+        "",
+        "| reminder | applies to | counts from | due (days) | closes | done when | kind |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in REMINDERS:
+        due = f"{r.due_from}-{r.due_by}" if r.due_by is not None else f"{r.due_from}-return"
+        closes = {None: "never by time", "return": "at return"}.get(r.closes, f"day {r.closes}")  # type: ignore[arg-type]
+        lines.append(
+            f"| `{r.rule}` | {r.applies} | {r.trigger} | {due} | {closes} | "
+            f"{r.done_when or 'cannot be shown'} | {r.kind} |"
+        )
+    return "\n".join(lines)
+
+
 BEGIN = "<!-- relations: generated by python -m sideline.analyst_docs README.md -->"
 END = "<!-- /relations -->"
+MODEL_BEGIN = "<!-- mo-model: generated by python -m sideline.analyst_docs README.md -->"
+MODEL_END = "<!-- /mo-model -->"
+BLOCKS = ((BEGIN, END, relation_table), (MODEL_BEGIN, MODEL_END, model_tables))
 
 
 def update_readme(path: Path) -> bool:
-    """Rewrite the generated table in `path`; True when it changed."""
+    """Rewrite the generated tables in `path`; True when one changed."""
     text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if not pattern.search(text):
-        raise SystemExit(f"{path} has no {BEGIN} ... {END} block")
-    new = pattern.sub(lambda _: f"{BEGIN}\n{relation_table()}\n{END}", text)
+    new = text
+    for begin, end, build in BLOCKS:
+        pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
+        if not pattern.search(new):
+            raise SystemExit(f"{path} has no {begin} ... {end} block")
+        new = pattern.sub(lambda _, b=begin, e=end, f=build: f"{b}\n{f()}\n{e}", new)
     path.write_text(new, encoding="utf-8")
     return new != text
 

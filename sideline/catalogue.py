@@ -168,6 +168,8 @@ INJURIES = Table(
         Column("return_date", "date"),
         Column("first_treatment_at", "timestamp"),
         Column("knee_flexion_deg", "integer", minimum=0, maximum=160),
+        # when the flexion was measured (risk model v2: it grades only within 7 days)
+        Column("knee_flexion_at", "timestamp"),
         _enum("contusion_grade", CONTUSION_GRADE),
         Column("knee_effusion", "boolean"),
         _text("notes"),
@@ -181,6 +183,7 @@ INJURIES = Table(
         Order("return_date", "injury_date"),
         Order("return_date", "time_loss_start"),
         Order("first_treatment_at", "incident_at"),
+        Order("knee_flexion_at", "incident_at"),
     ),
 )
 

@@ -159,7 +159,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-ROW_HASH_SCHEME = "md5-typed-v1"
+# v2: injuries gained `knee_flexion_at` (CONTRACT, risk model v2), a part of every row's hash
+ROW_HASH_SCHEME = "md5-typed-v2"
 
 
 def rehash(con: duckdb.DuckDBPyConnection) -> bool:

@@ -99,7 +99,8 @@ OTHER_INJURIES = (
     ("knee", "cartilage", "non_contact", 0.03, 35),
     ("hand", "fracture", "direct_contact", 0.03, 28),
 )
-THIGH_CODES = ("THQ", "THQ", "TH1", "THH")
+# most thigh contusions are quadriceps ("dead leg"); a few hamstring haematomas (not validated)
+THIGH_CODES = ("THQ",) * 6 + ("TH1",) * 3 + ("THH",)
 CONTACT_SOURCES = ("knee", "knee", "helmet", "shoulder", "boot", "ground")
 
 
@@ -154,8 +155,11 @@ def generate(directory: Path, plan: Plan) -> list[Path]:
             (f"{team[:3].upper()}-{i + 1:03d}", f"{rng.choice(FIRST)} {rng.choice(LAST)}")
             for i in range(plan.athletes)
         ]
-        for s, start in enumerate(season_starts(plan)):
+        starts = season_starts(plan)
+        for s, start in enumerate(starts):
             export = simulate_season(rng, team, sport, athletes, start, plan.end, s)
+            if t == 0 and s == len(starts) - 1:
+                _storylines(team, sport, athletes, plan.end, export)
             written += write_season(directory, rng, team, t, s, start, export)
     written += write_bad_files(directory)
     return written
@@ -297,6 +301,16 @@ def _injury(
         measured = rng.random()
         if measured < 0.75:
             row["knee_flexion_deg"] = str(flexion)
+            # most with the time it was measured (12-48 h), a few measured late (a recovery
+            # value that grades nothing), the rest without a time
+            timing = rng.random()
+            at = incident_at + (
+                timedelta(hours=rng.randint(12, 48))
+                if timing < 0.8
+                else timedelta(days=rng.randint(8, 12))
+            )
+            if timing < 0.88 and at.date() <= end:
+                row["knee_flexion_at"] = at.strftime("%Y-%m-%d %H:%M")
         elif measured < 0.92:
             row["contusion_grade"] = grade
         row.update(
@@ -399,7 +413,96 @@ def _imaging(rng: random.Random, injury: Injury, end: date) -> list[dict[str, st
             else "Resolving haematoma, no calcification."
         ),
     )
-    return [row]
+    exams = [row]
+    # follow-up: an X-ray of a suspected MO at 3-4 weeks; an MRI of a central calcification
+    # that shows it maturing from the rim after all
+    follow = {"peripheral": ("xray", (24, 30)), "central": ("mri", (35, 45))}
+    if row["calcification"] in follow and rng.random() < 0.85:
+        modality, (low, high) = follow[row["calcification"]]
+        later = day + timedelta(days=rng.randint(low, high))
+        if later <= end:
+            exams.append(
+                {
+                    **row,
+                    "record_id": f"{modality.upper()}-{injury.row['record_id']}",
+                    "exam_date": later.isoformat(),
+                    "modality": modality,
+                    "echogenicity": "",
+                    "calcification": "peripheral",
+                    "lesion_size_mm": "",
+                    "impression": "Peripheral calcification in the quadriceps, mature rim.",
+                }
+            )
+    return exams
+
+
+def _storylines(
+    team: str, sport: str, athletes: list[tuple[str, str]], end: date, export: Export
+) -> None:
+    """Four fixed cases of the current season, so every demo's board shows what risk model v2
+    does: a referral and an atypical finding on the day their exam arrives, an atypical mass
+    returned long ago that stays until resolved, and a hamstring contusion outside the model's
+    scope. Their athletes train with no one else's data in their out windows."""
+    cases = [
+        # (athlete, days before end, days out or None, code, flexion, exams: day, echo, calc, mm)
+        (1, 20, None, "THQ", 60, [(20, "hyperechoic", "peripheral", 38)]),
+        (2, 30, None, "THQ", 100, [(14, "hypoechoic", "none", 40), (30, "mixed", "central", 46)]),
+        (3, 150, 30, "TH1", 110, [(50, "hypoechoic", "none", 35)]),
+        (4, 2, None, "THH", None, []),
+    ]
+    for k, (nth, ago, out, code, flexion, exams) in enumerate(cases, start=1):
+        if nth > len(athletes):
+            continue
+        athlete_id, name = athletes[-nth]
+        day = end - timedelta(days=ago)
+        back = day + timedelta(days=out) if out is not None else None
+        record = f"INJ-S{k}-{team}"
+        row = {c: "" for c in INJURIES.column_names}
+        row.update(
+            record_id=record,
+            team_id=team,
+            athlete_id=athlete_id,
+            athlete_name=name,
+            injury_date=day.isoformat(),
+            injury_time="16:30",
+            activity="match",
+            sport=sport,
+            body_region="thigh",
+            side="left",
+            tissue="muscle_contusion",
+            osiics_code=code,
+            mechanism="direct_contact",
+            contact_source="knee",
+            time_loss_start=day.isoformat(),
+            return_date=back.isoformat() if back else "",
+            first_treatment_at=f"{day.isoformat()} 16:45",
+            knee_effusion="no",
+        )
+        if flexion is not None and ago >= 2:
+            row["knee_flexion_deg"] = str(flexion)
+            row["knee_flexion_at"] = f"{(day + timedelta(days=1)).isoformat()} 09:00"
+        export.injuries.append(row)
+        for n, (after, echo, calcification, size) in enumerate(exams, start=1):
+            exam = {c: "" for c in IMAGING.column_names}
+            exam.update(
+                record_id=f"US-S{k}-{n}-{team}",
+                team_id=team,
+                athlete_id=athlete_id,
+                injury_record_id=record,
+                exam_date=(day + timedelta(days=after)).isoformat(),
+                modality="ultrasound",
+                echogenicity=echo,
+                calcification=calcification,
+                lesion_layer="intramuscular",
+                lesion_size_mm=str(size),
+            )
+            export.imaging.append(exam)
+        until = back or end
+        export.exposures = [
+            e
+            for e in export.exposures
+            if not (e["athlete_id"] == athlete_id and day.isoformat() <= e["date"] <= str(until))
+        ]
 
 
 def _corrections(

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from sideline.db import sql
-from sideline.risk import DISCLAIMER, MODEL_VERSION
+from sideline.mo_params import DISCLAIMER, HIGH_TIERS, MODEL_VERSION, TIER_ORDER
 
 REFERENCE_POINTS = (
     "reference (docs/definitions.md): UEFA elite football about 8 per 1000 h, match 27.5, "
@@ -36,10 +36,11 @@ def rates_overview(analyst_database: Path) -> str:
 
 def mo_tiers(analyst_database: Path) -> str:
     frame = _frame(analyst_database, "mo_tiers")
+    frame = frame.sort_values("tier", key=lambda t: t.map(TIER_ORDER.index))
     if frame.empty:
         return "myositis ossificans risk: no thigh contusions scored"
     total = int(frame["contusions"].sum())
-    high = int(frame.loc[frame["tier"].isin(HIGH_OR_ABOVE), "contusions"].sum())
+    high = int(frame.loc[frame["tier"].isin(HIGH_TIERS), "contusions"].sum())
     return (
         f"myositis ossificans risk over {total} thigh contusions (model {MODEL_VERSION}):\n"
         + frame.to_string(index=False)
@@ -47,6 +48,3 @@ def mo_tiers(analyst_database: Path) -> str:
         f"({100 * high / total:.1f}%); published MO incidence after quadriceps contusion "
         "5-20% (9% at West Point, Ryan et al. 1991)\n" + DISCLAIMER
     )
-
-
-HIGH_OR_ABOVE = ("high", "very_high", "suspected_mo", "diagnosed_mo")

@@ -44,3 +44,16 @@ def test_the_readme_relation_table_is_generated_from_the_comments():
     assert block.group(1) == analyst_docs.relation_table(), (
         "README is stale: run python -m sideline.analyst_docs README.md"
     )
+
+
+def test_the_readme_risk_model_tables_are_generated_from_the_parameter_table():
+    text = README.read_text(encoding="utf-8")
+    block = re.search(
+        re.escape(analyst_docs.MODEL_BEGIN) + r"\n(.*?)\n" + re.escape(analyst_docs.MODEL_END),
+        text,
+        re.S,
+    )
+    assert block is not None, "README has the generated block"
+    assert block.group(1) == analyst_docs.model_tables(), (
+        "README is stale: run python -m sideline.analyst_docs README.md"
+    )

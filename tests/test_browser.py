@@ -143,13 +143,13 @@ def test_free_text_is_shown_as_text_and_no_script_runs(site, browser):
 
 
 def test_board_reminders_trace_to_rules_of_the_risk_model(site, browser):
-    from sideline.risk import REMINDER_RULES
+    from sideline.mo_params import REMINDER
 
     context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", [], [])
     rules = page.locator("[data-rule]").evaluate_all("els => els.map(e => e.dataset.rule)")
     context.close()
     assert rules, "the board shows reminders"
-    assert set(rules) <= set(REMINDER_RULES)
+    assert set(rules) <= set(REMINDER)
 
 
 def test_pseudonymised_copy_has_no_names(site):
@@ -272,3 +272,32 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
         or a["y"] + a["height"] <= b["y"]
         or b["y"] + b["height"] <= a["y"]
     )
+
+
+def test_board_shows_referral_and_atypical_reminders_the_morning_their_exam_arrives(site, browser):
+    """Risk model v2 on the demo's fixed cases (sideline/generate.py, _storylines): exams of
+    yesterday, in last night's export, put their referral on this morning's board as due; an
+    atypical mass of a player back for four months keeps its card until an exam resolves it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context, page = open_page(browser, site.site / "teams" / "eagles" / "board.html", [], [])
+    today = page.locator("#today tr").all_inner_texts()
+
+    def row(record: str, action: str) -> str:
+        found = [r for r in today if record in r and action in r]
+        assert len(found) == 1, f"{record} {action!r} not once in today's list: {today}"
+        return found[0]
+
+    assert "\tdue\t" in row("INJ-S1-eagles", "Refer to a sports physician")
+    assert "\tdue\t" in row("INJ-S2-eagles", "MRI with contrast")
+    assert "\toverdue\t" in row("INJ-S3-eagles", "MRI with contrast")
+    atypical = page.locator('.card:has([data-flag="atypical"])').all_inner_texts()
+    assert [c for c in atypical if "INJ-S2-eagles" in c] and [
+        c for c in atypical if "INJ-S3-eagles" in c
+    ]
+    s3 = next(c for c in atypical if "INJ-S3-eagles" in c)
+    assert "most athletes return without surgery" not in s3.lower()
+    hamstring = page.locator('.card[data-tier="not_validated"]').all_inner_texts()
+    assert any("INJ-S4-eagles" in c and "quadriceps only" in c for c in hamstring)
+    page.locator("#today").screenshot(path=str(ARTIFACTS / "board_mo_v2_today.png"))
+    page.screenshot(path=str(ARTIFACTS / "board_mo_v2.png"), full_page=True)
+    context.close()

@@ -128,8 +128,18 @@ def test_todays_actions_put_overdue_first_then_by_due_day():
     import pandas as pd
     from sideline.dashboards.site import today_actions
 
-    def reminder(rule: str, status: str, due_by: str | None) -> dict[str, object]:
-        return {"rule": rule, "text": rule, "status": status, "due_by": due_by}
+    def reminder(
+        rule: str, status: str, due_by: str | None, kind: str = "action"
+    ) -> dict[str, object]:
+        on_board = status in ("due", "overdue", "missed") and rule != "m_old"
+        return {
+            "rule": rule,
+            "text": rule,
+            "status": status,
+            "due_by": due_by,
+            "kind": kind,
+            "on_board": on_board,
+        }
 
     risk = pd.DataFrame(
         {
@@ -141,11 +151,14 @@ def test_todays_actions_put_overdue_first_then_by_due_day():
                     reminder("b2", "overdue", "2026-11-20"),
                     reminder("b3", "due", "2026-11-26"),
                     reminder("b4", "done", "2026-11-01"),
+                    reminder("m1", "missed", "2026-11-22"),  # missed this week: shown once
+                    reminder("m_old", "missed", "2026-10-01"),  # missed long ago: gone
+                    reminder("adv", "due", None, kind="advice"),  # advice: on the card only
                 ],
             ],
         }
     )
-    assert [a["rule"] for a in today_actions(risk)] == ["b2", "b3", "a1", "b1"]
+    assert [a["rule"] for a in today_actions(risk)] == ["b2", "b3", "a1", "b1", "m1"]
 
 
 def test_risk_matrix_names_only_the_largest_burdens_and_every_point_on_hover():

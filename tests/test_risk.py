@@ -1,5 +1,5 @@
-"""Myositis ossificans risk model v1: clinical scenarios with expected tier and reasons, and
-properties that must hold for every input (hypothesis)."""
+"""Myositis ossificans risk model v2: clinical scenarios with expected tier and reasons, and
+properties that must hold for every input (hypothesis); the v1 properties still hold."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sideline.risk import FACTORS, MODEL_VERSION, TIER_ORDER, Contusion, Exam, assess, tier_of
+from sideline.mo_params import (
+    FACTOR_NAMES,
+    MAX_POINTS,
+    MODEL_VERSION,
+    REMINDER,
+    TIER_ORDER,
+    number,
+    tier_of,
+)
+from sideline.reminders import plan
+from sideline.risk import Contusion, Exam, assess
 
 DAY = date(2026, 9, 6)
 AT = time(15, 0)
@@ -50,7 +60,7 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "moderate",
         3,
         False,
-        ("knee flexion 40 deg at 12-48 h: severe contusion (+3)",),
+        ("knee flexion 40 deg (time not recorded, taken as 12-48 h): severe contusion (+3)",),
     ),
     "flexion exactly 45: moderate": (
         replace(BASE, knee_flexion_deg=45),
@@ -58,7 +68,7 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "moderate",
         2,
         False,
-        ("45 deg at 12-48 h: moderate contusion (+2)",),
+        ("45 deg (time not recorded, taken as 12-48 h): moderate contusion (+2)",),
     ),
     "flexion 44: severe": (
         replace(BASE, knee_flexion_deg=44),
@@ -74,7 +84,7 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "moderate",
         2,
         False,
-        ("90 deg at 12-48 h: moderate contusion (+2)",),
+        ("90 deg (time not recorded, taken as 12-48 h): moderate contusion (+2)",),
     ),
     "flexion 91: mild": (
         replace(BASE, knee_flexion_deg=91),
@@ -199,7 +209,7 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "moderate",
         3,
         False,
-        ("left thigh hit again before return from C0 (+3)",),
+        ("left thigh contused again before return from C0 (exacerbation, +3)",),
     ),
     "recurrence within 12 months": (
         replace(BASE, reinjury="recurrence", reinjury_of="C0"),
@@ -207,10 +217,10 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "moderate",
         2,
         False,
-        ("within 12 months of return from C0 (+2)",),
+        ("within 12 months of return from C0 (recurrence, +2)",),
     ),
     "re-injury side unknown": (
-        replace(BASE, reinjury="unknown"),
+        replace(BASE, reinjury="unknown_side", reinjury_of="C0"),
         "low",
         "moderate",
         0,
@@ -258,7 +268,7 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "suspected_mo",
         0,
         False,
-        ("hypoechoic with peripheral calcification: suspected myositis ossificans",),
+        ("peripheral calcification at the injury site: suspected myositis ossificans",),
     ),
     "mixed echo with diffuse calcification": (
         replace(BASE, exams=(us(20, echo="mixed", calc="diffuse"),)),
@@ -298,7 +308,7 @@ SCENARIOS: dict[str, tuple[Contusion, str, str, int, bool, tuple[str, ...]]] = {
         "suspected_mo",
         0,
         False,
-        ("5 days after the incident is atypical",),
+        ("calcification already 5 days after the incident",),
     ),
     "coded THM: diagnosed": (
         replace(BASE, osiics_code="THM"),
@@ -323,44 +333,142 @@ def test_clinical_scenario(name: str) -> None:
 
 
 def test_atypical_flag_and_reminder():
-    a = assess(replace(BASE, exams=(us(16, calc="central"),)))
-    assert a.atypical_imaging
-    assert "specialist_atypical" in {r.rule for r in a.reminders}
+    c = replace(BASE, exams=(us(16, calc="central"),))
+    a = assess(c)
+    assert a.atypical_imaging and a.atypical_on == DAY + timedelta(16)
+    assert "atypical_mri_referral" in {r.rule for r in plan(c, a)}
 
 
-def test_reminders_have_due_dates_from_the_incident():
-    a = assess(
-        replace(
-            BASE,
-            knee_flexion_deg=None,
-            knee_effusion=None,
-            sport="american_football",
-            first_treatment_at=treated_after(100),
-            reinjury="recurrence",
-            reinjury_of="C0",
-        )
+def test_reminders_count_from_their_trigger():
+    c = replace(
+        BASE,
+        knee_flexion_deg=None,
+        knee_effusion=None,
+        sport="american_football",
+        first_treatment_at=treated_after(100),
+        reinjury="recurrence",
+        reinjury_of="C0",
     )
-    by_rule = {r.rule: r for r in a.reminders}
+    a = assess(c)
+    by_rule = {r.rule: r for r in plan(c, a)}
     assert a.points_tier == "high" and a.tier_max == "very_high"
     assert (by_rule["acute_care"].due_from, by_rule["acute_care"].due_by) == (
         DAY,
         DAY + timedelta(1),
     )
-    assert (by_rule["measure_flexion"].due_from, by_rule["measure_flexion"].due_by) == (
+    assert (by_rule["measure_flexion"].due_from, by_rule["measure_flexion"].closes_on) == (
         DAY + timedelta(1),
         DAY + timedelta(2),
     )
     assert by_rule["measure_flexion"].done is False
     assert by_rule["start_treatment"].done is True
-    assert by_rule["check_2_3_weeks"].due_from == DAY + timedelta(14)
-    assert "could move from high up to very_high" in by_rule["record_missing"].text
-    assert {"protect_thigh", "physician_review_24h"} <= set(by_rule)
-    assert all(r.source for r in a.reminders)
+    # depth unknown: the compartment watch applies; the 2-3 week review needs depth 2 or more
+    assert "compartment_watch" in by_rule and "review_2_3_weeks" not in by_rule
+    assert "could rise from high to as high as very high" in by_rule["record_missing"].text
+    assert {"padding_on_return", "return_criteria"} <= set(by_rule)
+    assert all(r.source for r in by_rule.values())
 
 
-def test_model_version_follows_the_weights():
-    assert MODEL_VERSION.startswith("mo-v1-")
-    assert sum(f.max_points for f in FACTORS) == 10
+def test_a_tier_reached_later_dates_its_reminders_from_that_day():
+    # moderate at the incident (collision + effusion), high when the deep layer shows on day 16
+    c = replace(BASE, knee_effusion=True, sport="rugby_union", exams=(us(16, layer="deep_muscle"),))
+    a = assess(c)
+    assert (a.points_tier, a.points_tier_on) == ("high", DAY + timedelta(16))
+    by_rule = {r.rule: r for r in plan(c, a)}
+    review = by_rule["physician_review_24h"]
+    assert (review.due_from, review.due_by) == (DAY + timedelta(16), DAY + timedelta(17))
+    # the 2-3 week review is due from the day the depth was known, within its window
+    assert by_rule["review_2_3_weeks"].due_from == DAY + timedelta(16)
+
+
+def test_very_high_has_the_compartment_warning_and_same_day_review():
+    c = replace(
+        BASE,
+        reinjury="exacerbation",
+        reinjury_of="C0",
+        first_treatment_at=treated_after(100),
+        knee_effusion=True,
+    )
+    a = assess(c)
+    assert a.points_tier == "very_high" and a.deep_points == 0
+    rules = {r.rule for r in plan(c, a)}
+    assert {"compartment_watch", "physician_review_same_day", "no_contact"} <= rules
+
+
+def test_every_moderately_deep_contusion_gets_the_review_whatever_the_sport():
+    soccer = replace(BASE, knee_flexion_deg=30)  # severe, soccer: score 3, moderate
+    a = assess(soccer)
+    assert a.points_tier == "moderate"
+    assert "review_2_3_weeks" in {r.rule for r in plan(soccer, a)}
+
+
+def test_flexion_grades_only_within_seven_days():
+    at = datetime.combine(DAY, AT)
+    early = assess(replace(BASE, knee_flexion_deg=40, knee_flexion_at=at + timedelta(hours=30)))
+    assert early.points["deep_contusion"] == 3
+    assert any("(at 30 h)" in r for r in early.reasons)
+    late = assess(replace(BASE, knee_flexion_deg=40, knee_flexion_at=at + timedelta(days=9)))
+    assert late.factors["deep_contusion"] == "unknown" and late.incomplete
+    assert any("later than 7 days" in r for r in late.reasons)
+    # a late value leaves a grade to decide
+    graded = assess(
+        replace(
+            BASE,
+            knee_flexion_deg=40,
+            knee_flexion_at=at + timedelta(days=9),
+            contusion_grade="mild",
+        )
+    )
+    assert graded.points["deep_contusion"] == 1
+    # measured after 48 h: the measuring reminder is not done (missed once its window closed)
+    c = replace(BASE, knee_flexion_deg=80, knee_flexion_at=at + timedelta(hours=60))
+    measure = next(r for r in plan(c, assess(c)) if r.rule == "measure_flexion")
+    assert measure.done is False
+
+
+def test_imaging_v2_rules():
+    # mature MO: bright calcification with shadowing, hyperechoic at two months
+    mature = assess(replace(BASE, exams=(us(60, echo="hyperechoic", calc="peripheral"),)))
+    assert mature.tier == "suspected_mo"
+    # a mass without calcification at 6 weeks: atypical
+    persisting = assess(replace(BASE, exams=(us(42, calc="none"),)))
+    assert persisting.atypical_imaging
+    # a growing mass between two exams: atypical
+    grown = assess(
+        replace(
+            BASE,
+            exams=(
+                replace(us(10), lesion_size_mm=30.0),
+                replace(us(20, calc="none"), record_id="E20b", lesion_size_mm=45.0),
+            ),
+        )
+    )
+    assert grown.atypical_imaging and any("grew from 30 to 45 mm" in r for r in grown.reasons)
+    # central calcification, then a later exam without atypical features: resolved
+    resolved = assess(replace(BASE, exams=(us(16, calc="central"), us(30, calc="peripheral"))))
+    assert not resolved.atypical_imaging and resolved.atypical_on == DAY + timedelta(16)
+    # atypical: no reassuring text while it is open
+    c = replace(
+        BASE, exams=(us(20, calc="central"), us(21, calc="peripheral", layer="deep_muscle"))
+    )
+    c = replace(c, exams=(us(20, calc="peripheral"), us(24, calc="central")))
+    a = assess(c)
+    assert a.tier == "suspected_mo" and a.atypical_imaging
+    assert "expectations" not in {r.rule for r in plan(c, a)}
+
+
+def test_hamstring_contusion_not_validated():
+    c = replace(BASE, scope="other_compartment", osiics_code="THH", knee_flexion_deg=30)
+    a = assess(c)
+    assert (a.tier, a.score, a.incomplete) == ("not_validated", None, False)
+    assert a.reasons == ("coded THH: model validated for the quadriceps only, no score",)
+    rules = {r.rule for r in plan(c, a)}
+    assert rules == {"acute_care_no_flexion", "return_criteria"}
+
+
+def test_model_version_follows_the_tables():
+    assert MODEL_VERSION.startswith("mo-v2-")
+    assert sum(number(MAX_POINTS[f]) for f in FACTOR_NAMES) == 10
 
 
 # ---- properties -------------------------------------------------------------------------------
@@ -377,7 +485,10 @@ contusions = st.builds(
     knee_flexion_deg=st.none() | st.integers(0, 160),
     contusion_grade=st.sampled_from([None, "unknown", "mild", "moderate", "severe"]),
     knee_effusion=st.none() | st.booleans(),
-    reinjury=st.sampled_from([None, "exacerbation", "recurrence", "unknown"]),
+    knee_flexion_at=st.none() | st.integers(0, 300).map(lambda h: treated_after(h)),
+    reinjury=st.sampled_from(
+        [None, "exacerbation", "recurrence", "unknown_side", "unknown_return"]
+    ),
     exams=st.lists(
         st.builds(
             Exam,
@@ -387,6 +498,7 @@ contusions = st.builds(
             echogenicity=st.sampled_from([None, "hypoechoic", "mixed", "isoechoic"]),
             calcification=st.sampled_from([None, "none", "peripheral", "central"]),
             lesion_layer=st.sampled_from([None, "intramuscular", "deep_muscle"]),
+            lesion_size_mm=st.none() | st.sampled_from([10.0, 30.0]),
         ),
         max_size=2,
     ).map(tuple),
@@ -394,7 +506,7 @@ contusions = st.builds(
 
 # each way to make one factor present, applied on top of any contusion
 MAKE_PRESENT = {
-    "deep_contusion": lambda c: replace(c, knee_flexion_deg=30),
+    "deep_contusion": lambda c: replace(c, knee_flexion_deg=30, knee_flexion_at=None),
     "reinjury": lambda c: replace(c, reinjury="exacerbation", reinjury_of="X"),
     "delayed_treatment": lambda c: replace(c, first_treatment_at=treated_after(200)),
     "knee_effusion": lambda c: replace(c, knee_effusion=True),
@@ -420,7 +532,9 @@ def test_unknown_never_scores_as_absent_without_the_incomplete_flag(c):
     assert all(a.points[n] == 0 for n in unknown)
     if unknown:
         assert TIER_ORDER.index(a.points_tier_max) >= TIER_ORDER.index(a.points_tier)
-        assert any(r.rule == "record_missing" for r in a.reminders)
+        # asked to record only when recording could change the tier
+        asked = any(r.rule == "record_missing" for r in plan(c, a))
+        assert asked == (a.points_tier_max != a.points_tier)
     else:
         assert a.points_tier_max == a.points_tier
     # tier_max is the tier if every unknown factor were present
@@ -456,28 +570,26 @@ def test_imaging_override_always_wins(c):
 @settings(max_examples=200, deadline=None)
 @given(contusions)
 def test_every_reminder_traces_to_a_rule_of_the_model(c):
-    from sideline.risk import REMINDER_RULES
+    for reminder in plan(c, assess(c)):
+        rule = REMINDER[reminder.rule]
+        assert reminder.source == rule.source and reminder.text
+        assert reminder.due_by is None or reminder.due_by >= reminder.due_from
+        # imaging-triggered reminders never close by time alone
+        if rule.trigger == "exam" and rule.kind == "action":
+            assert reminder.closes_on is None
 
-    for reminder in assess(c).reminders:
-        assert reminder.rule in REMINDER_RULES
-        assert reminder.source and reminder.text
 
-
-def test_a_missing_factor_that_cannot_change_the_tier_says_so():
-    from sideline.risk import Contusion, assess
-
+def test_a_missing_factor_that_cannot_change_the_tier_asks_for_nothing():
     # deep (3) + exacerbation (3) + delayed (2) = 8, very_high; effusion unknown (+1) stays there
-    a = assess(
-        Contusion(
-            record_id="X",
-            injury_date=date(2026, 11, 1),
-            sport="soccer",
-            knee_flexion_deg=30,
-            reinjury="exacerbation",
-            reinjury_of="W",
-            first_treatment_at=datetime(2026, 11, 5, 12, 0),
-        )
+    c = Contusion(
+        record_id="X",
+        injury_date=date(2026, 11, 1),
+        sport="soccer",
+        knee_flexion_deg=30,
+        reinjury="exacerbation",
+        reinjury_of="W",
+        first_treatment_at=datetime(2026, 11, 5, 12, 0),
     )
-    text = next(r.text for r in a.reminders if r.rule == "record_missing")
-    assert a.points_tier == a.points_tier_max == "very_high"
-    assert "up to" not in text and "stays very_high" in text
+    a = assess(c)
+    assert a.points_tier == a.points_tier_max == "very_high" and a.incomplete
+    assert "record_missing" not in {r.rule for r in plan(c, a)}

@@ -216,7 +216,11 @@ def test_data_completeness_findings():
         con,
         "select record_id, check_name, detail from data_completeness order by record_id, detail",
     ) == [
-        ("MO", "risk_field_missing", "knee flexion at 12-48 h (or a contusion grade) not recorded"),
+        (
+            "MO",
+            "risk_field_missing",
+            "knee flexion within 7 days (or a contusion grade) not recorded",
+        ),
         ("MO", "risk_field_missing", "time of first treatment not recorded"),
         ("NOEXP", "injury_without_exposure", "the athlete has no exposure rows"),
         ("OPEN", "return_date_missing", "no return date 101 days after the injury"),

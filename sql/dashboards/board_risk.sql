@@ -1,4 +1,5 @@
--- The myositis ossificans risk list: highest tier first, then the most recent incident.
+-- The myositis ossificans risk list: the most urgent tier first (`$tier_order`, least urgent
+-- first, from sideline/mo_params.py), then the most recent incident.
 select
     risk.record_id,
     risk.athlete_id,
@@ -6,6 +7,7 @@ select
     latest.notes,
     risk.injury_date,
     risk.days_since_incident,
+    risk.scope,
     risk.deep_contusion,
     risk.reinjury,
     risk.delayed_treatment,
@@ -24,15 +26,16 @@ from mo_risk as risk
 inner join injuries_latest as latest using (team_id, record_id)
 left join int_mo_inputs as exams using (team_id, record_id)
 where risk.team_id = $team_id
-    -- still out, back within four weeks, or MO suspected or diagnosed within the year
+    -- still out, back within four weeks, MO suspected or diagnosed within the year, or an
+    -- atypical finding not yet resolved (it stays, however old, until an exam resolves it)
     and (
         latest.return_date is null
         or latest.return_date >= $as_of - interval 28 day
-        or (risk.tier in ('suspected_mo', 'diagnosed_mo') and risk.days_since_incident <= 365)
+        or (list_contains($mo_tiers, risk.tier) and risk.days_since_incident <= 365)
+        or risk.atypical_imaging
     )
 order by
-    list_position(
-        ['diagnosed_mo', 'suspected_mo', 'very_high', 'high', 'moderate', 'low'], risk.tier
-    ),
+    risk.atypical_imaging desc,
+    list_position($tier_order, risk.tier) desc,
     risk.days_since_incident,
     risk.record_id

@@ -1,4 +1,5 @@
--- Myositis ossificans risk tiers over the scored contusions.
+-- Myositis ossificans risk tiers over the contusions in the model's scope (ordered by
+-- sideline/report.py, from the tier order of sideline/mo_params.py).
 select
     tier,
     count(*) as contusions,
@@ -6,6 +7,3 @@ select
     count(*) filter (where incomplete) as incomplete
 from mo_risk
 group by tier
-order by list_position(
-    ['low', 'moderate', 'high', 'very_high', 'suspected_mo', 'diagnosed_mo'], tier
-)

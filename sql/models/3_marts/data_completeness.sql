@@ -16,9 +16,12 @@ spans as (
     group by all
 ),
 
+-- the contusions the risk model scores, in its own scope (int_mo_inputs)
 contusions as (
-    select * from injuries
-    where tissue = 'muscle_contusion' and body_region = 'thigh'
+    select injuries.*
+    from injuries
+    inner join int_mo_inputs as scored using (team_id, record_id)
+    where scored.scope = 'quadriceps'
 ),
 
 findings as (
@@ -51,7 +54,8 @@ findings as (
 
     union all
     select team_id, athlete_id, record_id, 'risk_field_missing',
-        'knee flexion at 12-48 h (or a contusion grade) not recorded'
+        'knee flexion within ' || cast(mo_param('flexion_grading_days') as integer)
+        || ' days (or a contusion grade) not recorded'
     from contusions
     where knee_flexion_deg is null and coalesce(contusion_grade, 'unknown') = 'unknown'
 

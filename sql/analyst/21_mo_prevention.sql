@@ -1,0 +1,2 @@
+create table snap.mo_prevention as
+select * from mo_prevention

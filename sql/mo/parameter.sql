@@ -1,0 +1,1 @@
+insert into mo_parameters values (?, ?, ?, ?, ?, ?)
