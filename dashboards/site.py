@@ -31,7 +31,7 @@ from sideline.mo_params import (
 )
 
 from . import figures
-from .html import esc, figure, page, table, team_selector
+from .html import figure, render
 from .words import words
 
 SAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -122,45 +122,37 @@ def _swap(staging: Path, target: Path) -> Path:
     return target / "index.html"
 
 
-# ---- navigation -------------------------------------------------------------------------------
+# ---- pages ------------------------------------------------------------------------------------
 
 
-def _nav(root: str, team: str | None) -> str:
-    links = [f'<a href="{root}index.html">home</a>']
-    if team is not None:
-        base = f"{root}teams/{esc(team_slug(team))}/"
-        links += [
-            f'<a href="{base}board.html">morning board</a>',
-            f'<a href="{base}surveillance.html">surveillance</a>',
-        ]
-    links.append(f'<a href="{root}quality.html">data quality</a>')
-    return "".join(links)
-
-
-def _selector(ctx: SiteContext, root: str, page_name: str, current: str | None) -> str:
-    return team_selector(
-        [(t, f"{root}teams/{team_slug(t)}/{page_name}") for t in ctx.teams], current
-    )
-
-
-def _top_page(ctx: SiteContext, title: str, body: str, *, with_plotly: bool) -> str:
+def _top_page(ctx: SiteContext, template: str, title: str, **context: Any) -> str:
     """A page at the site's root, its team selector leading to each team's board."""
-    return page(
-        title,
-        body,
+    return render(
+        template,
+        title=title,
         root="",
-        nav=_nav("", None),
-        selector=_selector(ctx, "", "board.html", None),
-        with_plotly=with_plotly,
+        team=None,
+        team_slug=None,
+        teams=[(t, f"teams/{team_slug(t)}/board.html") for t in ctx.teams],
+        **context,
     )
 
 
-def _team_page(ctx: SiteContext, team: str, title: str, body: str, page_name: str) -> str:
+def _team_page(
+    ctx: SiteContext, team: str, template: str, title: str, page_name: str, **context: Any
+) -> str:
     """A page of one team (`teams/<slug>/<page_name>`); its selector leads to the same page of
     each other team."""
     root = "../../"
-    return page(
-        title, body, root=root, nav=_nav(root, team), selector=_selector(ctx, root, page_name, team)
+    return render(
+        template,
+        title=title,
+        root=root,
+        team=team,
+        team_slug=team_slug(team),
+        teams=[(t, f"{root}teams/{team_slug(t)}/{page_name}") for t in ctx.teams],
+        with_plotly=True,
+        **context,
     )
 
 
@@ -211,61 +203,40 @@ def today_actions(risk: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def index_page(ctx: SiteContext, runs: pd.DataFrame, days: dict[str, TeamDay] | None = None) -> str:
-    if runs.empty:
-        status = '<p class="warn">No run yet.</p>'
-    else:
-        last = runs.iloc[0]
+    last = None
+    if not runs.empty:
+        row = runs.iloc[0]
         finished = pd.Timestamp(
-            last["finished_at"] if pd.notna(last["finished_at"]) else last["started_at"]
+            row["finished_at"] if pd.notna(row["finished_at"]) else row["started_at"]
         )
         if finished.tzinfo is None:
             finished = finished.tz_localize("UTC")
-        local = finished.tz_convert(ctx.timezone)
-        failed = last["status"] != "success"
-        css = "warn" if failed else "ok"
-        step = last.get("step")
-        where = f" at the {step} step" if isinstance(step, str) else ""
-        status = (
-            f'<div class="{css}" id="last-run" data-finished="{esc(finished.isoformat())}" '
-            f'data-status="{esc(last["status"])}">'
-            f"<b>Last run</b> {esc(local.strftime('%Y-%m-%d %H:%M %Z'))}: "
-            f"<b>{esc(last['status'])}</b>{esc(where)}, {esc(int(last['files_in']))} new "
-            f"file(s), {esc(int(last['rows_loaded']))} rows loaded, "
-            f"{esc(int(last['rows_quarantined']))} quarantined."
-            + (
-                f"<br>The last run {esc(last['status'])}{esc(where)}: {esc(last['message'])}. "
-                "The pages show the data as it was before it, unless it says it loaded."
-                if failed
-                else ""
-            )
-            + '</div><p class="warn" id="stale" hidden>The last run is more than a day old: '
-            "check that the nightly flow is running.</p>"
-            "<script>(function(){var d=new Date(document.getElementById('last-run')"
-            ".dataset.finished);if(Date.now()-d.getTime()>864e5){document.getElementById("
-            "'stale').hidden=false}})()</script>"
-        )
+        step = row.get("step")
+        last = {
+            "failed": row["status"] != "success",
+            "status": row["status"],
+            "where": f" at the {step} step" if isinstance(step, str) else "",
+            "finished_iso": finished.isoformat(),
+            "local": finished.tz_convert(ctx.timezone).strftime("%Y-%m-%d %H:%M %Z"),
+            "files_in": int(row["files_in"]),
+            "rows_loaded": int(row["rows_loaded"]),
+            "rows_quarantined": int(row["rows_quarantined"]),
+            "message": row["message"],
+        }
     days = days or {}
-    links = table(
-        [
-            (
-                team,
-                days[team].out if team in days else "",
-                days[team].high_risk if team in days else "",
-                days[team].actions if team in days else "",
-                f'<a href="teams/{esc(team_slug(team))}/board.html">morning board</a> · '
-                f'<a href="teams/{esc(team_slug(team))}/surveillance.html">surveillance</a>',
-            )
-            for team in ctx.teams
-        ],
-        ["team", "out", "high risk", "actions due today", "pages"],
-        raw_columns={4},
+    team_rows = [
+        {
+            "team": team,
+            "slug": team_slug(team),
+            "out": days[team].out if team in days else "",
+            "high_risk": days[team].high_risk if team in days else "",
+            "actions": days[team].actions if team in days else "",
+        }
+        for team in ctx.teams
+    ]
+    return _top_page(
+        ctx, "index.html", "Overview", last=last, team_rows=team_rows, with_plotly=False
     )
-    body = (
-        f"<section>{status}</section><section><h3>Teams</h3>{links}"
-        '<p><a href="quality.html">Data quality</a>: validation results, quarantine, '
-        "completeness.</p></section>"
-    )
-    return _top_page(ctx, "Overview", body, with_plotly=False)
 
 
 # ---- morning board ----------------------------------------------------------------------------
@@ -288,96 +259,55 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> t
     squad = int(query(con, "dashboards/board_squad", values)["athletes"].iloc[0])
     risk = query(con, "dashboards/board_risk", values)
     unavailable, modified, available = availability_counts(out, squad)
-    summary = (
-        f'<p><span class="badge" style="background:#c53030">{unavailable} unavailable</span> '
-        f'<span class="badge" style="background:#b7791f">{modified} modified</span> '
-        f'<span class="badge" style="background:#2f855a">'
-        f"{available} available</span> "
-        f'<span class="muted">of {squad} athletes this season, on {esc(ctx.as_of)}</span></p>'
-        '<p class="muted" id="modified-means">Modified: back from an injury within the last 7 '
-        "days, or injured in the last 7 days without time loss; training, with the medical "
-        "team's restrictions. Each athlete counts once, by their worst injury.</p>"
-    )
-    rows = []
-    for r in out.to_dict("records"):
-        expected = (
-            f"{esc(r['expected_return'])} <span class='muted'>(typical of "
-            f"{esc(r['expected_from_n'])} closed)</span>"
-            if pd.notna(r["expected_return"])
-            else ""
-        )
-        if pd.notna(r["expected_return"]) and pd.Timestamp(r["expected_return"]) < pd.Timestamp(
-            ctx.as_of
-        ):
+    out_rows = [
+        {
+            "athlete": _name(r, ctx),
+            "availability": r["availability"],
+            "injury": f"{words(r['body_region'])} {words(r['tissue'])} "
+            f"({words(r['side']) or 'side not recorded'})",
+            "out_since": r["out_since"],
+            "days_lost": r["days_lost"],
+            "return_date": r["return_date"] if pd.notna(r["return_date"]) else None,
+            "expected_return": r["expected_return"] if pd.notna(r["expected_return"]) else None,
+            "expected_from_n": r["expected_from_n"],
             # past the typical return: a review is due, not a date to wait for
-            expected = (
-                '<span class="badge" style="background:#c53030" data-flag="past-expected">'
-                "past expected return</span> " + expected
-            )
-        if r["availability"] == "modified":
-            # back already, or never lost time: the date that matters is the return
-            expected = (
-                f"returned {esc(r['return_date'])}"
-                if pd.notna(r["return_date"])
-                else "no time lost"
-            )
-        note = "" if ctx.public else esc(r["notes"])
-        rows.append(
-            (
-                _name(r, ctx),
-                r["availability"],
-                f"{words(r['body_region'])} {words(r['tissue'])} "
-                f"({words(r['side']) or 'side not recorded'})",
-                r["out_since"],
-                r["days_lost"],
-                expected,
-                note,
-            )
-        )
-    out_table = table(
-        rows,
-        ["athlete", "availability", "injury", "out since", "days lost", "expected return", "note"],
-        raw_columns={5, 6},
-    )
-    cards = "".join(_risk_card(r, ctx) for r in risk.to_dict("records")) or (
-        '<p class="muted">No thigh contusion to follow.</p>'
-    )
-    advice = "".join(
-        f'<li>{esc(text)} <span class="muted">({esc(source)})</span></li>'
-        for text, source in PREVENTION
-    )
-    prevention = f"<ul>{advice}</ul>" + prevention_measures(
-        query(con, "dashboards/board_prevention", values)
-    )
+            "past_expected": pd.notna(r["expected_return"])
+            and pd.Timestamp(r["expected_return"]) < pd.Timestamp(ctx.as_of),
+            "note": None if ctx.public else r["notes"],
+        }
+        for r in out.to_dict("records")
+    ]
     actions = today_actions(risk)
-    today = (
-        table(
-            [
-                (
-                    _name(a["record"], ctx),
-                    a["text"],
-                    a["status"],
-                    a["due_by"] if a["due_by"] is not None else "return",
-                    a["record"]["record_id"],
-                )
-                for a in actions
-            ],
-            ["athlete", "action", "status", "due by", "injury"],
-        )
-        if actions
-        else '<p class="muted">Nothing due today.</p>'
-    )
-    body = (
-        f'<section id="today"><h3>Today, {esc(ctx.as_of)}</h3>{today}</section>'
-        f"<section><h3>Who is out</h3>{summary}{out_table}</section>"
-        # one card per contusion, highest tier first: a chart of the tier counts (one or two
-        # bars) told a physician nothing the cards do not
-        f"<section><h3>Myositis ossificans risk</h3>{cards}</section>"
-        f'<section id="prevention"><h3>Prevention for the whole team</h3>{prevention}</section>'
+    html = _team_page(
+        ctx,
+        team,
+        "board.html",
+        f"Morning board: {team}",
+        "board.html",
+        as_of=ctx.as_of,
+        actions=[
+            (
+                _name(a["record"], ctx),
+                a["text"],
+                a["status"],
+                a["due_by"] if a["due_by"] is not None else "return",
+                a["record"]["record_id"],
+            )
+            for a in actions
+        ],
+        unavailable=unavailable,
+        modified=modified,
+        available=available,
+        squad=squad,
+        out=out_rows,
+        cards=[_risk_card(r, ctx) for r in risk.to_dict("records")],
+        atypical_next_step=REMINDER["atypical_mri_referral"].text,
+        prevention=PREVENTION,
+        measures=prevention_measures(query(con, "dashboards/board_prevention", values)),
     )
     high = int(risk["tier"].isin(HIGH_TIERS).sum()) if not risk.empty else 0
     day = TeamDay(out=unavailable + modified, high_risk=high, actions=len(actions))
-    return _team_page(ctx, team, f"Morning board: {team}", body, "board.html"), day
+    return html, day
 
 
 def _share(part: object, whole: object, note: str = "") -> str:
@@ -387,11 +317,11 @@ def _share(part: object, whole: object, note: str = "") -> str:
     return text + (f"; {note}" if note else "")
 
 
-def prevention_measures(seasons: pd.DataFrame) -> str:
+def prevention_measures(seasons: pd.DataFrame) -> dict[str, list[Any]] | None:
     """The team's own prevention process measures (mo_prevention): this season against the
     one before, as counts a physician can check against the cards."""
     if seasons.empty:
-        return '<p class="muted">No anterior-thigh contusion this season or the one before.</p>'
+        return None
     columns = [
         f"{s['season']}{' (in progress)' if s['is_current'] else ''}"
         for s in seasons.to_dict("records")
@@ -434,76 +364,35 @@ def prevention_measures(seasons: pd.DataFrame) -> str:
         ),
     )
     measure("days lost to them", lambda s: int(s["days_lost"] or 0))
-    return "<h4>This team's measures (prompt attention after trauma)</h4>" + table(
-        rows, ["measure", *columns]
-    )
+    return {"rows": rows, "headers": ["measure", *columns]}
 
 
-def _risk_card(r: dict[str, Any], ctx: SiteContext) -> str:
+def _risk_card(r: dict[str, Any], ctx: SiteContext) -> dict[str, Any]:
+    """What a risk card shows (templates/board.html, `card`)."""
     tier = str(r["tier"])
-    colour = figures.TIER_COLOURS.get(tier, "#4a5568")
     label = words(tier)
     if r["incomplete"] and tier in POINT_TIERS and r["tier_max"] != tier:
         label = f"incomplete: {words(tier)} to {words(r['tier_max'])}"
-    factors = (
-        ""
+    return {
+        "athlete": _name(r, ctx),
+        "tier": tier,
+        "label": label,
+        "colour": figures.TIER_COLOURS.get(tier, "#4a5568"),
+        "record_id": r["record_id"],
+        "days_since_incident": r["days_since_incident"],
+        "injury_date": r["injury_date"],
+        "score": None if pd.isna(r["score"]) else int(r["score"]),
+        "atypical_imaging": bool(r["atypical_imaging"]),
+        "factors": []
         if r["scope"] == "other_compartment"
-        else "<p class='muted'>"
-        + " · ".join(f"{words(name)}: <b>{esc(r[name])}</b>" for name in FACTOR_NAMES)
-        + "</p>"
-    )
-    reasons = "".join(f"<li>{esc(x)}</li>" for x in r["reasons"])
-    due = due_today(r)
-    upcoming = [m for m in r["reminders"] if m["status"] == "upcoming"]
-    reminders = (
-        "".join(
-            f'<li data-rule="{esc(m["rule"])}" class="status-{esc(m["status"])}">'
-            f"<b>{esc(m['status'])}</b> (by {esc(m['due_by'] or 'return')}): {esc(m['text'])}</li>"
-            for m in due
-        )
-        or '<li class="muted">nothing due today</li>'
-    )
-    advice = "".join(
-        f'<li data-rule="{esc(m["rule"])}">{esc(m["text"])}</li>' for m in advice_now(r)
-    )
-    later = "".join(
-        f'<li data-rule="{esc(m["rule"])}">from {esc(m["due_from"])}: {esc(m["text"])}</li>'
-        for m in upcoming
-    )
-    exams = (
-        "".join(
-            f"<li>{esc(e['exam_date'])} {esc(e['modality'])}: {esc(e['echogenicity'] or '')} "
-            f"{esc(e['lesion_layer'] or '')}, calcification {esc(e['calcification'] or 'n/a')}"
-            + (f", {esc(e['lesion_size_mm'])} mm" if pd.notna(e.get("lesion_size_mm")) else "")
-            + "</li>"
-            for e in r["exams"]
-        )
-        or '<li class="muted">no imaging</li>'
-    )
-    # a possible sarcoma comes before everything else on the card, until an exam resolves it
-    atypical = (
-        '<p class="warn" data-flag="atypical">Atypical imaging: '
-        f"{esc(REMINDER['atypical_mri_referral'].text)}</p>"
-        if r["atypical_imaging"]
-        else ""
-    )
-    note = (
-        ""
-        if ctx.public or not isinstance(r.get("notes"), str)
-        else (f'<p class="muted">Note: {esc(r["notes"])}</p>')
-    )
-    score = "" if pd.isna(r["score"]) else f", score {esc(int(r['score']))}"
-    return (
-        f'<div class="card" data-tier="{esc(tier)}"><b>{esc(_name(r, ctx))}</b> '
-        f'<span class="badge" style="background:{colour}">{esc(label)}</span> '
-        f'<span class="muted">{esc(r["record_id"])}, day {esc(r["days_since_incident"])} '
-        f"since the incident ({esc(r['injury_date'])}){score}</span>"
-        f"{atypical}{factors}<ul>{reasons}</ul>"
-        f"<b>Reminders</b><ul>{reminders}</ul>"
-        + (f"<b>Until return</b><ul>{advice}</ul>" if advice else "")
-        + (f"<details><summary>upcoming</summary><ul>{later}</ul></details>" if later else "")
-        + f"<b>Imaging</b><ul>{exams}</ul>{note}</div>"
-    )
+        else [(name, r[name]) for name in FACTOR_NAMES],
+        "reasons": list(r["reasons"]),
+        "due": due_today(r),
+        "advice": advice_now(r),
+        "upcoming": [m for m in r["reminders"] if m["status"] == "upcoming"],
+        "exams": [{**e, "lesion_size_mm": e.get("lesion_size_mm")} for e in r["exams"]],
+        "notes": r["notes"] if not ctx.public and isinstance(r.get("notes"), str) else None,
+    }
 
 
 # ---- surveillance -----------------------------------------------------------------------------
@@ -517,7 +406,7 @@ def surveillance_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: st
     timeline = query(con, "dashboards/surv_timeline", values)
     if ctx.public:
         timeline = timeline.assign(athlete_name=None)
-    convention = esc(rates["day_count"].iloc[0]) if not rates.empty else ""
+    convention = rates["day_count"].iloc[0] if not rates.empty else ""
     figs = [
         figure(figures.incidence_by_season(rates), "incidence"),
         figure(figures.burden_by_season(rates), "burden"),
@@ -529,13 +418,16 @@ def surveillance_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: st
         figure(figures.by_category(categories, "tissue"), "tissue"),
         figure(figures.by_category(categories, "mechanism"), "mechanism"),
     ]
-    body = (
-        f'<p class="muted">IOC 2020 definitions; days lost by the <b>{convention}</b> '
-        "convention; 95% CI by the Poisson/Wald form (injurytools, NCAA ISP).</p>"
-        f'<section class="grid">{"".join(f"<div>{f}</div>" for f in figs)}</section>'
-        f"<section>{figure(figures.athlete_timeline(timeline), 'timeline')}</section>"
+    return _team_page(
+        ctx,
+        team,
+        "surveillance.html",
+        f"Surveillance: {team}",
+        "surveillance.html",
+        convention=convention,
+        figures=figs,
+        timeline=figure(figures.athlete_timeline(timeline), "timeline"),
     )
-    return _team_page(ctx, team, f"Surveillance: {team}", body, "surveillance.html")
 
 
 # ---- data quality -----------------------------------------------------------------------------
@@ -560,30 +452,18 @@ def quality_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext) -> str:
         "unexpected_count",
     ]
     headers = ["table", "rule", "column", "expectation", "passed", "rows", "failing rows"]
-    body = (
-        f"<section>{figure(figures.runs_trend(trend), 'runs')}</section>"
-        "<section><h3>Great Expectations, latest validated run</h3>"
-        f'<p class="muted">{len(results)} expectations, {len(failing)} with failing rows.</p>'
-        + table(failing[columns].itertuples(index=False), headers)
-        + f"<details><summary>{len(passing)} expectations met by every row</summary>"
-        + table(passing[columns].itertuples(index=False), headers)
-        + "</details>"
-        + '</section><section id="files"><h3>Files that did not load whole</h3>'
-        + '<p class="muted">Whole rejected files first, then the newest runs\' files: the rules '
-        "their rows failed, with counts. The rows follow below.</p>"
-        + table(
-            per_file.itertuples(index=False),
-            ["file", "table", "status", "rows in", "loaded", "quarantined", "rules", "reason"],
-        )
-        + "</section><section><h3>Quarantined rows (newest first)</h3>"
-        + table(
-            quarantine.itertuples(index=False),
-            ["run", "file", "row", "column", "rule", "raw value", "reason"],
-        )
-        + "</section><section><h3>Completeness</h3>"
-        + table(completeness.itertuples(index=False), ["team", "check", "findings"])
-        + f'<details id="findings"><summary>the {len(findings)} findings</summary>'
-        + table(findings.itertuples(index=False), ["team", "check", "athlete", "record", "detail"])
-        + "</details></section>"
+    return _top_page(
+        ctx,
+        "quality.html",
+        "Data quality",
+        with_plotly=True,
+        trend=figure(figures.runs_trend(trend), "runs"),
+        results_count=len(results),
+        rule_headers=headers,
+        failing=list(failing[columns].itertuples(index=False)),
+        passing=list(passing[columns].itertuples(index=False)),
+        per_file=list(per_file.itertuples(index=False)),
+        quarantine=list(quarantine.itertuples(index=False)),
+        completeness=list(completeness.itertuples(index=False)),
+        findings=list(findings.itertuples(index=False)),
     )
-    return _top_page(ctx, "Data quality", body, with_plotly=True)

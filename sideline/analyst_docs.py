@@ -187,6 +187,10 @@ COLUMNS: dict[str, str] = {
     "tier_on": "The day the evidence first reached the tier (reminders of a tier count from it).",
     "suspected_on": "The first exam showing MO calcification, if any.",
     "atypical_on": "The exam that opened the latest atypical imaging finding, if any.",
+    "outcome": "For calibration: mo (calcification within 12 weeks, or coded THM), no_mo (an "
+    "exam after day 14 without it) or unknown (never imaged after day 14).",
+    "is_imaged_after_day_14": "True when an exam after day 14 exists (only imaged contusions "
+    "have a known outcome: compare tiers with that in mind).",
     "delayed_treatment": "Factor value: first treatment later than the limit (yes/no/unknown).",
     "collision_sport": "Factor value: a collision sport (yes/no).",
     "deep_contusion_points": "Points from the deep-contusion factor (empty when unknown).",

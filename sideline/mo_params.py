@@ -165,6 +165,14 @@ PARAMETERS: tuple[Param, ...] = (
         "CLINICAL.md v2 prevention (prompt medical attention after trauma); Aronen et al. 2006",
     ),
     Param(
+        "outcome_days",
+        84,
+        "days",
+        "calibration outcome: calcification at the contusion site within this (12 weeks), or a "
+        "THM code, is MO; no exam after day 14 leaves the outcome unknown, never 'no MO'",
+        "CLINICAL.md v2 (outcome, for calibration later)",
+    ),
+    Param(
         "missed_shown_days",
         7,
         "days",

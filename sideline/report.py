@@ -40,11 +40,15 @@ def mo_tiers(analyst_database: Path) -> str:
     if frame.empty:
         return "myositis ossificans risk: no thigh contusions scored"
     total = int(frame["contusions"].sum())
+    # the literature's incidence is of quadriceps contusions: hamstring and adductor ones
+    # (not_validated) are left out of the comparison
+    scored = int(frame.loc[frame["tier"] != "not_validated", "contusions"].sum())
     high = int(frame.loc[frame["tier"].isin(HIGH_TIERS), "contusions"].sum())
+    share = f"{100 * high / scored:.1f}%" if scored else "n/a"
     return (
         f"myositis ossificans risk over {total} thigh contusions (model {MODEL_VERSION}):\n"
         + frame.to_string(index=False)
-        + f"\nhigh or above (incl. suspected/diagnosed MO): {high} of {total} "
-        f"({100 * high / total:.1f}%); published MO incidence after quadriceps contusion "
-        "5-20% (9% at West Point, Ryan et al. 1991)\n" + DISCLAIMER
+        + f"\nhigh or above (incl. suspected/diagnosed MO): {high} of {scored} anterior-thigh "
+        f"contusions ({share}); published MO incidence after quadriceps contusion 5-20% (9% "
+        "at West Point, Ryan et al. 1991)\n" + DISCLAIMER
     )

@@ -84,9 +84,24 @@ def test_empty_results_draw_a_labelled_empty_figure():
 
 
 def test_html_table_escapes_every_cell():
-    out = table([("<script>alert(1)</script>", 'a "quote" & more')], ["note", "other"])
-    assert "<script>" not in out and "&lt;script&gt;" in out and "&quot;quote&quot;" in out
+    out = table([("<script>alert(1)</script>", 'a "quote" & more')], ["note", "<b>h</b>"])
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&#34;quote&#34;" in out
+    assert "<b>" not in out
     assert esc(None) == "" and esc(float("nan")) == ""
+
+
+def test_every_template_autoescapes():
+    """Jinja2 with autoescape on: a value from the data never becomes markup, in any template
+    (a template whose name does not end in .html would not autoescape under select_autoescape;
+    here autoescape is on for every template)."""
+    from sideline.dashboards.html import ENV
+
+    assert ENV.autoescape is True
+    names = ENV.list_templates()
+    assert {"base.html", "board.html", "index.html", "quality.html", "surveillance.html"} <= set(
+        names
+    )
+    assert ENV.from_string("{{ x }}").render(x="<i>") == "&lt;i&gt;"
 
 
 def test_vendored_plotly_basic_matches_plotly_py_and_draws_every_trace_type():

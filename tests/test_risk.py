@@ -593,3 +593,51 @@ def test_a_missing_factor_that_cannot_change_the_tier_asks_for_nothing():
     a = assess(c)
     assert a.points_tier == a.points_tier_max == "very_high" and a.incomplete
     assert "record_missing" not in {r.rule for r in plan(c, a)}
+
+
+def _rules(c: Contusion) -> dict[str, object]:
+    return {r.rule: r for r in plan(c, assess(c))}
+
+
+# one contusion per corner of the model; together they raise every reminder of the table
+CORNERS = {
+    "severe, delayed, very high": replace(
+        BASE,
+        knee_flexion_deg=30,
+        reinjury="exacerbation",
+        reinjury_of="C0",
+        first_treatment_at=treated_after(100),
+        sport="rugby_union",
+    ),
+    "high": replace(BASE, knee_flexion_deg=60, knee_effusion=True, sport="rugby_union"),
+    "suspected MO": replace(BASE, exams=(us(16, calc="peripheral"),)),
+    "atypical": replace(BASE, exams=(us(16, calc="central"),)),
+    "hamstring": replace(BASE, scope="other_compartment", osiics_code="THH"),
+    "treatment unknown": replace(BASE, first_treatment_at=None),
+}
+
+
+def test_every_reminder_of_the_table_is_reachable():
+    raised = {rule for c in CORNERS.values() for rule in _rules(c)}
+    assert raised == set(REMINDER)
+
+
+def test_reminders_done_when_the_data_show_it():
+    very_high = CORNERS["severe, delayed, very high"]
+    assert _rules(very_high)["ultrasound_14_21"].done is False
+    scanned = replace(very_high, exams=(us(15),))
+    assert _rules(scanned)["ultrasound_14_21"].done is True
+    returned = replace(very_high, return_date=DAY + timedelta(30))
+    got = _rules(returned)
+    assert got["no_contact"].done and got["return_criteria"].done
+    assert got["no_contact"].closes_on == DAY + timedelta(30)
+    atypical = CORNERS["atypical"]
+    assert _rules(atypical)["atypical_repeat_imaging"].done is False
+    assert _rules(atypical)["atypical_repeat_imaging"].due_from == DAY + timedelta(16 + 28)
+    followed = replace(atypical, exams=(*atypical.exams, us(50, calc="central")))
+    assert _rules(followed)["atypical_repeat_imaging"].done is True
+    # still central on the later exam: not resolved, the referral stays open
+    assert _rules(followed)["atypical_mri_referral"].done is False
+    suspected = CORNERS["suspected MO"]
+    assert _rules(suspected)["protect_mass"].done is None
+    assert _rules(replace(suspected, return_date=DAY + timedelta(90)))["protect_mass"].done

@@ -490,3 +490,67 @@ def test_prevention_measures_per_team_and_season():
            where record_id in ('P1', 'P2', 'P3', 'OLD') group by season order by season""",
     )
     assert table(con, "select season, days_lost from mo_prevention order by season") == lost
+
+
+def test_outcome_for_calibration_is_unknown_without_a_late_exam():
+    exam = {"injury_record_id": "C1", "exam_date": D("2026-06-20"), "calcification": "none"}
+    con = build(
+        [
+            contusion("C1", "2026-06-01"),  # exam at day 19, no calcification: no MO
+            contusion("C2", "2026-06-01", athlete_id="A2"),  # calcified at day 30: MO
+            contusion("C3", "2026-06-01", athlete_id="A3"),  # only an early exam: unknown
+            contusion("C4", "2026-06-01", athlete_id="A4", osiics_code="THM"),
+        ],
+        imaging=[
+            {**exam, "record_id": "E1"},
+            {
+                **exam,
+                "record_id": "E2",
+                "athlete_id": "A2",
+                "injury_record_id": "C2",
+                "exam_date": D("2026-07-01"),
+                "calcification": "peripheral",
+            },
+            {
+                **exam,
+                "record_id": "E3",
+                "athlete_id": "A3",
+                "injury_record_id": "C3",
+                "exam_date": D("2026-06-05"),
+            },
+        ],
+    )
+    assert table(
+        con, "select record_id, outcome, is_imaged_after_day_14 from mo_risk order by 1"
+    ) == [
+        ("C1", "no_mo", True),
+        ("C2", "mo", True),
+        ("C3", "unknown", False),
+        ("C4", "mo", False),
+    ]
+
+
+def test_changing_any_parameter_or_reminder_changes_the_version_and_rescores(monkeypatch):
+    from dataclasses import replace as changed
+
+    from sideline.flows.score import score_contusions
+
+    from sideline import mo_params, risk
+
+    for i, p in enumerate(mo_params.PARAMETERS):
+        value = p.value + 1 if isinstance(p.value, int) else (*p.value, "X")
+        table_ = list(mo_params.PARAMETERS)
+        table_[i] = changed(p, value=value)
+        monkeypatch.setattr(mo_params, "PARAMETERS", tuple(table_))
+        assert mo_params._version() != mo_params.MODEL_VERSION, p.name
+        monkeypatch.undo()
+    for i, r in enumerate(mo_params.REMINDERS):
+        rules = list(mo_params.REMINDERS)
+        rules[i] = changed(r, due_from=r.due_from + 1)
+        monkeypatch.setattr(mo_params, "REMINDERS", tuple(rules))
+        assert mo_params._version() != mo_params.MODEL_VERSION, r.rule
+        monkeypatch.undo()
+    con = build([contusion("C1", "2026-09-06"), contusion("C2", "2026-10-06", athlete_id="A2")])
+    assert score_contusions(con, "run-2", D("2026-11-25")).rescored == 0
+    monkeypatch.setattr(risk, "MODEL_VERSION", "mo-v2-changed")
+    assert score_contusions(con, "run-3", D("2026-11-25")).rescored == 2

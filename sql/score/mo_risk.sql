@@ -9,13 +9,57 @@
 --   by time alone);
 -- - due: within its window.
 create or replace table mo_risk as
-with scores as (
+with limits as (
+    select
+        cast(mo_param('outcome_days') as integer) as outcome_days,
+        from_json(mo_param('diagnosed_codes'), '["VARCHAR"]') as diagnosed
+),
+
+-- the outcome, for calibration later (CLINICAL.md v2): calcification at the contusion site
+-- within `outcome_days`, or a THM code, is MO; without an exam after day 14 the outcome is
+-- unknown, never "no MO"
+outcomes as (
+    select
+        inputs.team_id,
+        inputs.record_id,
+        list_bool_or(
+            list_transform(
+                inputs.exams,
+                lambda e: date_diff('day', inputs.injury_date, e.exam_date) > 14
+            )
+        ) as is_imaged_after_day_14,
+        case
+            when list_contains(limits.diagnosed, upper(inputs.osiics_code)) then 'mo'
+            when list_bool_or(
+                list_transform(
+                    inputs.exams,
+                    lambda e: e.calcification in ('peripheral', 'central', 'diffuse')
+                    and date_diff('day', inputs.injury_date, e.exam_date)
+                    <= limits.outcome_days
+                )
+            ) then 'mo'
+            when list_bool_or(
+                list_transform(
+                    inputs.exams,
+                    lambda e: date_diff('day', inputs.injury_date, e.exam_date) > 14
+                )
+            ) then 'no_mo'
+            else 'unknown'
+        end as outcome
+    from int_mo_inputs as inputs
+    cross join limits
+),
+
+scores as (
     select
         mo_score.*,
         injuries.side,
-        injuries.osiics_code
+        injuries.osiics_code,
+        coalesce(outcomes.is_imaged_after_day_14, false) as is_imaged_after_day_14,
+        coalesce(outcomes.outcome, 'unknown') as outcome
     from mo_score
     left join stg_injuries as injuries using (team_id, record_id)
+    left join outcomes using (team_id, record_id)
 ),
 
 parsed as (
@@ -88,6 +132,8 @@ final as (
         suspected_on,
         atypical_imaging,
         atypical_on,
+        outcome,
+        is_imaged_after_day_14,
         reasons,
         missing_fields,
         list_transform(
