@@ -310,61 +310,55 @@ def board_page(con: duckdb.DuckDBPyConnection, ctx: SiteContext, team: str) -> t
     return html, day
 
 
-def _share(part: object, whole: object, note: str = "") -> str:
-    if not whole:
+# each measure: label (with the limit column it names), the count, and the gap it may have
+MEASURES: tuple[tuple[str, str | None, str, str, str], ...] = (
+    (
+        "first treated within {} h",
+        "prompt_hours",
+        "treated_promptly",
+        "incident_time_missing",
+        "incident time not recorded",
+    ),
+    (
+        "first treated within {} h",
+        "delay_hours",
+        "treated_before_delay_limit",
+        "treatment_time_missing",
+        "not recorded",
+    ),
+    (
+        "knee flexion measured at 12-48 h",
+        None,
+        "flexion_measured_12_48h",
+        "flexion_time_missing",
+        "time not recorded",
+    ),
+)
+
+
+def _share(s: dict[str, Any], count: str, gap: str, gap_words: str) -> str:
+    if not s["contusions"]:
         return "no contusion"
-    text = f"{int(part)} of {int(whole)} ({100 * int(part) / int(whole):.0f}%)"  # type: ignore[call-overload]
-    return text + (f"; {note}" if note else "")
+    part, whole = int(s[count]), int(s["contusions"])
+    text = f"{part} of {whole} ({100 * part / whole:.0f}%)"
+    return text + (f"; {gap_words}: {int(s[gap])}" if s[gap] else "")
 
 
-def prevention_measures(seasons: pd.DataFrame) -> dict[str, list[Any]] | None:
+def prevention_measures(frame: pd.DataFrame) -> dict[str, list[Any]] | None:
     """The team's own prevention process measures (mo_prevention): this season against the
     one before, as counts a physician can check against the cards."""
-    if seasons.empty:
+    if frame.empty:
         return None
-    columns = [
-        f"{s['season']}{' (in progress)' if s['is_current'] else ''}"
-        for s in seasons.to_dict("records")
+    seasons = frame.to_dict("records")
+    rows: list[tuple[object, ...]] = [
+        ("anterior-thigh contusions", *(int(s["contusions"]) for s in seasons))
     ]
-    rows: list[tuple[object, ...]] = []
-
-    def measure(label: str, cell: Any) -> None:
-        rows.append((label, *(cell(s) for s in seasons.to_dict("records"))))
-
-    first = seasons.iloc[0]
-    measure("anterior-thigh contusions", lambda s: int(s["contusions"]))
-    measure(
-        f"first treated within {int(first['prompt_hours'])} h",
-        lambda s: _share(
-            s["treated_promptly"],
-            s["contusions"],
-            f"incident time not recorded: {int(s['incident_time_missing'])}"
-            if s["incident_time_missing"]
-            else "",
-        ),
-    )
-    measure(
-        f"first treated within {int(first['delay_hours'])} h",
-        lambda s: _share(
-            s["treated_before_delay_limit"],
-            s["contusions"],
-            f"not recorded: {int(s['treatment_time_missing'])}"
-            if s["treatment_time_missing"]
-            else "",
-        ),
-    )
-    measure(
-        "knee flexion measured at 12-48 h",
-        lambda s: _share(
-            s["flexion_measured_12_48h"],
-            s["contusions"],
-            f"time not recorded: {int(s['flexion_time_missing'])}"
-            if s["flexion_time_missing"]
-            else "",
-        ),
-    )
-    measure("days lost to them", lambda s: int(s["days_lost"] or 0))
-    return {"rows": rows, "headers": ["measure", *columns]}
+    for label, limit, count, gap, gap_words in MEASURES:
+        title = label.format(int(seasons[0][limit])) if limit else label
+        rows.append((title, *(_share(s, count, gap, gap_words) for s in seasons)))
+    rows.append(("days lost to them", *(int(s["days_lost"] or 0) for s in seasons)))
+    headers = [f"{s['season']}{' (in progress)' if s['is_current'] else ''}" for s in seasons]
+    return {"rows": rows, "headers": ["measure", *headers]}
 
 
 def _risk_card(r: dict[str, Any], ctx: SiteContext) -> dict[str, Any]:
