@@ -149,7 +149,8 @@ def build_league_view(root: Path, teams: list[Path]) -> Path:
 
 
 def export_partition(snapshot: Path, partitions: Path, team: str) -> set[str]:
-    """Write one team's analyst relations under `partitions`, replacing its earlier ones."""
+    """Write one team's analyst relations under `partitions`, replacing its earlier ones and
+    removing those of relations its snapshot no longer has."""
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         names = [
@@ -171,6 +172,11 @@ def export_partition(snapshot: Path, partitions: Path, team: str) -> set[str]:
                 "(format parquet)"
             )
             written.add(name)
+        # a relation this snapshot no longer has must not keep the team's old rows in the
+        # league view
+        for stale in partitions.glob(f"*/partition={team}"):
+            if stale.parent.name not in written:
+                shutil.rmtree(stale, ignore_errors=True)
         return written
     finally:
         con.close()

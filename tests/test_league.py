@@ -47,6 +47,21 @@ def test_the_league_database_reads_every_teams_partition(tmp_path: Path):
     assert "athlete_name" not in names, "the league view holds what analysts may see, no names"
 
 
+def test_a_relation_a_snapshot_dropped_leaves_the_teams_partitions(tmp_path: Path):
+    home = team(tmp_path, "falcons", "injuries_valid.csv")
+    nightly.run(Settings(home=home, timezone="UTC"), now=TODAY)
+    partitions = tmp_path / "partitions"
+    stale = partitions / "a_relation_of_an_older_version" / "partition=falcons"
+    stale.mkdir(parents=True)
+    (stale / "data.parquet").write_bytes(b"old")
+    other = partitions / "a_relation_of_an_older_version" / "partition=hawks"
+    other.mkdir(parents=True)
+    written = league.export_partition(Settings(home=home).analyst_database, partitions, "falcons")
+    assert "injuries" in written
+    assert not stale.exists(), "the team's stale partition is removed"
+    assert other.exists(), "another team's partition is not this export's to remove"
+
+
 @pytest.mark.slow
 def test_sideline_league_fans_teams_out_to_two_workers(tmp_path: Path):
     for name in ("falcons", "hawks", "kites"):
