@@ -11,7 +11,9 @@ For each size (teams x athletes x seasons of `sideline generate`), in its own pr
   Prefect tasks, without Prefect's start-up; benchmarks/nightly.py times that), per stage;
 - a 1,000-row increment (a re-sent export correcting 1,000 exposure rows of one team) on that
   warehouse, per stage.
-Peak RSS is the process's own high-water mark. `--pages` also opens every page in Chromium.
+Peak RSS is the process's own high-water mark. Then the demo against a trivial 3-task flow,
+both as deployments on one local Prefect server (benchmarks/nightly.py), and the league
+fan-out with one and two workers. `--pages` also opens every page in Chromium.
 """
 
 from __future__ import annotations
@@ -157,6 +159,41 @@ def league_fan_out(spec: str, workers: int) -> dict[str, object]:
     return {"teams": len(names), "workers": workers, "seconds": round(seconds, 1)}
 
 
+def demo_against_trivial() -> dict[str, object]:
+    """The demo-sized nightly run against a trivial 3-task flow on the same local Prefect
+    server, both run as deployments (benchmarks/nightly.py, one night of increment): what the
+    demo's own work costs beyond what any flow costs."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "nightly.py"), "--nights", "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"benchmarks/nightly.py failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, object] = {}
+    for label, key in (
+        ("trivial 3-task flow, served", "trivial"),
+        ("nightly under serve: full first run", "demo_full"),
+        ("nightly under serve: increment 1", "demo_increment"),
+    ):
+        line = next(x for x in done.stdout.splitlines() if x.startswith(label))
+        wall, due_to_end, flow_s = (float(v) for v in line[len(label) :].split()[:3])
+        figures[key] = {"wall_s": wall, "scheduled_to_end_s": due_to_end, "flow_run_s": flow_s}
+    # the wall clock of a served run is mostly the runner starting the flow's process (about
+    # 7-10 s here, for the trivial flow too), so the own work is told by Prefect's recorded run
+    # time of each flow run
+    own = {
+        name: round(figures[name]["flow_run_s"] - figures["trivial"]["flow_run_s"], 2)  # type: ignore[index]
+        for name in ("demo_full", "demo_increment")
+    }
+    return {
+        **figures,
+        "demo_own_work_s": own["demo_full"],
+        "increment_own_work_s": own["demo_increment"],
+    }
+
+
 def table(results: list[dict[str, object]]) -> str:
     lines = [
         "| inbox (teams x athletes x seasons) | exposure rows | floor | full run | "
@@ -200,6 +237,12 @@ def main() -> None:
     parser.add_argument(
         "--league", default="6x40x2", help="league for the fan-out figures ('' to skip)"
     )
+    parser.add_argument(
+        "--demo",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the demo against a trivial 3-task flow on one Prefect server",
+    )
     parser.add_argument("--one-run", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run:
@@ -208,6 +251,17 @@ def main() -> None:
     results = [size(spec) for spec in args.sizes.split(",") if spec]
     print()
     print(table(results))
+    demo = demo_against_trivial() if args.demo else {}
+    if demo:
+        print(
+            "demo as a deployment (wall / Prefect run time): full "
+            f"{demo['demo_full']['wall_s']} / {demo['demo_full']['flow_run_s']} s, 1-day "
+            f"increment {demo['demo_increment']['wall_s']} / "
+            f"{demo['demo_increment']['flow_run_s']} s, trivial 3-task flow "
+            f"{demo['trivial']['wall_s']} / {demo['trivial']['flow_run_s']} s; the demo's own "
+            f"work {demo['demo_own_work_s']} s (increment {demo['increment_own_work_s']} s)",
+            flush=True,
+        )
     fan_out = []
     if args.league:
         for workers in (1, 2):
@@ -223,7 +277,10 @@ def main() -> None:
         shutil.rmtree(str(r.pop("home")), ignore_errors=True)
     machine = {"cpus": __import__("os").cpu_count(), "python": platform.python_version()}
     args.json.write_text(
-        json.dumps({"machine": machine, "results": results, "league": fan_out}, indent=2) + "\n",
+        json.dumps(
+            {"machine": machine, "results": results, "league": fan_out, "demo": demo}, indent=2
+        )
+        + "\n",
         encoding="utf-8",
     )
     print(f"\nwritten: {args.json}")
