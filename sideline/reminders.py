@@ -89,7 +89,7 @@ def plan(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
     deep = a.deep_points
     serious = a.points_tier in HIGH_TIERS
     if scored and (deep is None or deep >= number("review_deep_points") or serious):
-        held = day0 if deep is None or deep >= number("review_deep_points") else a.tier_on
+        held = day0 if deep is None or deep >= number("review_deep_points") else a.points_tier_on
         out.append(_make("compartment_watch", c, held, None))
     if scored and deep is not None and deep >= number("review_deep_points"):
         out.append(_make("review_2_3_weeks", c, a.deep_on, _exams_from(c, 14)))

@@ -391,8 +391,14 @@ def test_very_high_has_the_compartment_warning_and_same_day_review():
     )
     a = assess(c)
     assert a.points_tier == "very_high" and a.deep_points == 0
-    rules = {r.rule for r in plan(c, a)}
-    assert {"compartment_watch", "physician_review_same_day", "no_contact"} <= rules
+    rules = {r.rule: r for r in plan(c, a)}
+    assert {"compartment_watch", "physician_review_same_day", "no_contact"} <= set(rules)
+    # very high from the day the late treatment was recorded (day 4): the watch counts from then,
+    # and an MO exam later (an imaging tier) does not move it
+    assert rules["compartment_watch"].due_from == DAY + timedelta(4)
+    imaged = replace(c, exams=(us(16, calc="peripheral"),))
+    watch = next(r for r in plan(imaged, assess(imaged)) if r.rule == "compartment_watch")
+    assert watch.due_from == DAY + timedelta(4)
 
 
 def test_every_moderately_deep_contusion_gets_the_review_whatever_the_sport():
