@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 import plotly.graph_objects as go
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from sideline.mo_params import DISCLAIMER
 
@@ -63,11 +63,6 @@ def show(value: Any) -> str | Markup:
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)
-
-
-def esc(value: Any) -> str:
-    """`show`, escaped: for the few attributes built outside a template."""
-    return str(escape(show(value)))
 
 
 ENV = jinja2.Environment(

@@ -39,7 +39,10 @@ class Reminder:
     source: str
 
 
-def _exams_from(c: Contusion, days: int, modalities: tuple[str, ...] = ()) -> bool:
+def _exams_in_window(c: Contusion, rule: str, modalities: tuple[str, ...] = ()) -> bool:
+    """An exam (of one of `modalities`, any when empty) from the first day of `rule`'s window
+    on: what shows a scan or review of that window done."""
+    days = REMINDER[rule].due_from
     return any(
         (e.exam_date - c.injury_date).days >= days and (not modalities or e.modality in modalities)
         for e in c.exams
@@ -80,8 +83,9 @@ def plan(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
     scored = a.points_tier != "not_validated"
     if scored:
         out.append(_make("acute_care", c, day0, None))
+        window = timedelta(days=REMINDER["measure_flexion"].closes)  # type: ignore[arg-type]
         measured_in_time = c.knee_flexion_deg is not None and (
-            c.knee_flexion_at is None or c.knee_flexion_at - incident_at(c) <= timedelta(hours=48)
+            c.knee_flexion_at is None or c.knee_flexion_at - incident_at(c) <= window
         )
         out.append(_make("measure_flexion", c, day0, measured_in_time))
     else:
@@ -92,7 +96,7 @@ def plan(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
         held = day0 if deep is None or deep >= number("review_deep_points") else a.points_tier_on
         out.append(_make("compartment_watch", c, held, None))
     if scored and deep is not None and deep >= number("review_deep_points"):
-        out.append(_make("review_2_3_weeks", c, a.deep_on, _exams_from(c, 14)))
+        out.append(_make("review_2_3_weeks", c, a.deep_on, _exams_in_window(c, "review_2_3_weeks")))
     if scored and a.factors["delayed_treatment"] != "absent":
         out.append(_make("start_treatment", c, day0, c.first_treatment_at is not None))
     out.append(_make("return_criteria", c, day0, returned or None))
@@ -104,7 +108,12 @@ def plan(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
         out += [
             _make("physician_review_same_day", c, a.points_tier_on, None),
             _make("no_contact", c, a.points_tier_on, returned or None),
-            _make("ultrasound_14_21", c, a.points_tier_on, _exams_from(c, 14, ("ultrasound",))),
+            _make(
+                "ultrasound_14_21",
+                c,
+                a.points_tier_on,
+                _exams_in_window(c, "ultrasound_14_21", ("ultrasound",)),
+            ),
         ]
     if a.incomplete and a.points_tier_max != a.points_tier:
         fields = ", ".join(WORDS.get(m, m) for m in a.missing).replace(", or ", " or ")
@@ -117,16 +126,20 @@ def plan(c: Contusion, a: Assessment) -> tuple[Reminder, ...]:
     if a.tier == "suspected_mo" and a.suspected_on is not None:
         out += [
             _make("refer_specialist", c, a.suspected_on, _later_exam(c, a.suspected_on)),
-            _make("xray_3_4_weeks", c, a.suspected_on, _exams_from(c, 21, ("xray", "ct"))),
+            _make(
+                "xray_3_4_weeks",
+                c,
+                a.suspected_on,
+                _exams_in_window(c, "xray_3_4_weeks", ("xray", "ct")),
+            ),
         ]
     if mo:
         out.append(_make("protect_mass", c, a.tier_on, returned or None))
         if not a.atypical_imaging:
             out.append(_make("expectations", c, a.tier_on, returned or None))
     if a.atypical_on is not None:
-        resolved = not a.atypical_imaging
         out += [
-            _make("atypical_mri_referral", c, a.atypical_on, resolved or False),
+            _make("atypical_mri_referral", c, a.atypical_on, not a.atypical_imaging),
             _make("atypical_repeat_imaging", c, a.atypical_on, _later_exam(c, a.atypical_on)),
         ]
     return tuple(out)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 from sideline.dashboards import figures
-from sideline.dashboards.html import esc, table
+from sideline.dashboards.html import show, table
 
 RATES = pd.DataFrame(
     {
@@ -87,7 +87,7 @@ def test_html_table_escapes_every_cell():
     out = table([("<script>alert(1)</script>", 'a "quote" & more')], ["note", "<b>h</b>"])
     assert "<script>" not in out and "&lt;script&gt;" in out and "&#34;quote&#34;" in out
     assert "<b>" not in out
-    assert esc(None) == "" and esc(float("nan")) == ""
+    assert show(None) == "" and show(float("nan")) == ""
 
 
 def test_every_template_autoescapes():
