@@ -1,10 +1,13 @@
-"""Figure builders are pure: a small query result in, a figure with the right data out."""
+"""Figure builders are pure: a small query result in, a figure with the right data out. The
+builders write plotly's JSON directly; `drawn` reads it back through plotly's own validators,
+which reject any property plotly.js does not know."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 from sideline.dashboards import figures
 from sideline.dashboards.html import show, table
 
@@ -24,15 +27,20 @@ RATES = pd.DataFrame(
 )
 
 
+def drawn(fig: dict) -> go.Figure:
+    """The figure as plotly validates it (a ValueError names any unknown property)."""
+    return go.Figure(fig)
+
+
 def test_incidence_carries_asymmetric_confidence_intervals():
-    fig = figures.incidence_by_season(RATES)
+    fig = drawn(figures.incidence_by_season(RATES))
     bar = fig.data[0]
     assert list(bar.x) == ["2025/2026", "2026/2027"] and list(bar.y) == [8.0, 6.0]
     assert list(bar.error_y.array) == [2.0, 1.5] and list(bar.error_y.arrayminus) == [2.0, 1.5]
 
 
 def test_match_and_training_side_by_side():
-    fig = figures.match_vs_training(RATES)
+    fig = drawn(figures.match_vs_training(RATES))
     assert [t.name for t in fig.data] == ["match", "training"]
     assert list(fig.data[0].y) == [27.5, 20.0]
 
@@ -49,7 +57,7 @@ def test_risk_matrix_has_iso_burden_curves_through_the_categories():
             "burden_per_1000h": [24.0, 15.0],
         }
     )
-    fig = figures.risk_matrix(categories)
+    fig = drawn(figures.risk_matrix(categories))
     curves = [t for t in fig.data if t.mode == "lines"]
     points = next(t for t in fig.data if t.mode == "markers+text")
     assert list(points.text) == ["thigh", "knee"]
@@ -70,7 +78,7 @@ def test_timeline_escapes_names_and_marks_open_injuries():
             "tissue": ["muscle_contusion", "ligament"],
         }
     )
-    fig = figures.athlete_timeline(timeline)
+    fig = drawn(figures.athlete_timeline(timeline))
     closed, ongoing = fig.data
     assert list(closed.y) == ["&lt;b&gt;Ann&lt;/b&gt;"] and list(ongoing.y) == ["A2"]
     # the hatched bars have a legend entry saying what they are
@@ -79,8 +87,63 @@ def test_timeline_escapes_names_and_marks_open_injuries():
 
 
 def test_empty_results_draw_a_labelled_empty_figure():
-    fig = figures.incidence_by_season(RATES.iloc[0:0])
+    fig = drawn(figures.incidence_by_season(RATES.iloc[0:0]))
     assert fig.layout.annotations[0].text == "no data yet"
+
+
+def test_every_builder_writes_figures_plotly_validates():
+    """Pages write the builders' JSON without validating it again (html.figure); here plotly's
+    validators read every builder's output, with data and empty, so a misspelt property fails."""
+    categories = pd.DataFrame(
+        {
+            "dimension": ["body_region", "tissue", "mechanism"],
+            "category": ["thigh", "muscle_contusion", "contact"],
+            "injuries": [3, 2, 1],
+            "incidence_per_1000h": [1.5, 1.0, 0.5],
+            "mean_days_lost": [9.0, 4.0, 2.0],
+        }
+    )
+    prevalence = pd.DataFrame({"period_label": ["2026-09", "2026-10"], "prevalence": [0.1, 0.2]})
+    timeline = pd.DataFrame(
+        {
+            "athlete_id": ["A1", "A2"],
+            "athlete_name": ["Ann", None],
+            "injury_date": [date(2026, 9, 1), date(2026, 9, 5)],
+            "end_date": [date(2026, 9, 10), date(2026, 11, 25)],
+            "is_ongoing": [False, True],
+            "severity": ["8-28", "ongoing"],
+            "body_region": ["thigh", "knee"],
+            "tissue": ["muscle_contusion", "ligament"],
+        }
+    )
+    trend = pd.DataFrame(
+        {
+            "started_at": pd.to_datetime(["2026-11-24 02:00", "2026-11-25 02:00"]),
+            "rows_loaded": [100, 0],
+            "rows_quarantined": [2, 0],
+        }
+    )
+    built = [
+        figures.incidence_by_season(RATES),
+        figures.burden_by_season(RATES),
+        figures.match_vs_training(RATES),
+        figures.reinjury_share(RATES),
+        figures.risk_matrix(categories),
+        figures.monthly_prevalence(prevalence),
+        *(figures.by_category(categories, d) for d in ("body_region", "tissue", "mechanism")),
+        figures.athlete_timeline(timeline),
+        figures.runs_trend(trend),
+        figures.incidence_by_season(RATES.iloc[0:0]),
+        figures.risk_matrix(categories.iloc[0:0]),
+        figures.athlete_timeline(timeline.iloc[0:0]),
+        figures.runs_trend(trend.iloc[0:0]),
+    ]
+    for fig in built:
+        checked = drawn(fig)
+        assert checked.layout.title.text == fig["layout"]["title"]["text"]
+        assert checked.layout.template.layout.plot_bgcolor == "white"
+    shares = drawn(figures.runs_trend(trend)).data[1]
+    assert shares.y[0] == 2 / 102 * 100 and shares.y[1] is None  # no rows in: no share
 
 
 def test_html_table_escapes_every_cell():
@@ -116,10 +179,10 @@ def test_vendored_plotly_basic_matches_plotly_py_and_draws_every_trace_type():
     )
     # the basic bundle draws bar, scatter and pie only: every builder must stay within them
     builders = [
-        figures.incidence_by_season(RATES),
-        figures.match_vs_training(RATES),
-        figures.reinjury_share(RATES),
-        figures.burden_by_season(RATES),
+        drawn(figures.incidence_by_season(RATES)),
+        drawn(figures.match_vs_training(RATES)),
+        drawn(figures.reinjury_share(RATES)),
+        drawn(figures.burden_by_season(RATES)),
     ]
     assert {t.type for f in builders for t in f.data} <= {"bar", "scatter", "pie"}
 
@@ -187,7 +250,9 @@ def test_risk_matrix_names_only_the_largest_burdens_and_every_point_on_hover():
             "mean_days_lost": [10.0] * len(regions),
         }
     )
-    points = next(t for t in figures.risk_matrix(categories).data if t.mode == "markers+text")
+    points = next(
+        t for t in drawn(figures.risk_matrix(categories)).data if t.mode == "markers+text"
+    )
     named = [t for t in points.text if t]
     assert named == ["thigh", "knee", "ankle", "hip/groin", "head", "foot"]
     assert list(points.customdata)[-2:] == ["hand", "neck"]
