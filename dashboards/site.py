@@ -3,16 +3,23 @@ beside the live site and swapped in, with plotly.js shipped once so pages work o
 
 Medical pages carry athlete names; `public=True` builds the pseudonymised copy (athlete ids
 instead of names, no clinician notes, no rejected name cells) for a wider audience.
+
+A team's pages are rendered again only when what they are built from changed: its data (the
+newest run that loaded or scored its rows), the day, the settings, the team list or this code.
+Otherwise the new site links the previous site's files (`pages.json` records each team's key),
+so a night's run renders the teams its files touched, and every team on the first run of a day.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,7 @@ from sideline.mo_params import (
     FACTOR_NAMES,
     HIGH_TIERS,
     MO_TIERS,
+    MODEL_VERSION,
     POINT_TIERS,
     PREVENTION,
     REMINDER,
@@ -40,6 +48,24 @@ SAFE = re.compile(r"[^A-Za-z0-9_-]")
 # parses in about 0.3 s where the full bundle takes over a second on a 2-core machine.
 PLOTLY_BASIC = Path(__file__).parent / "vendor" / "plotly-basic.min.js"
 PLOTLY_FILE = "plotly-basic.min.js"
+TEAM_PAGES = ("board.html", "surveillance.html")
+PAGES_FILE = "pages.json"  # each team's page key and its line on the index
+
+
+def _code_version() -> str:
+    """What renders the pages: this package's code and templates, its queries, the model."""
+    digest = hashlib.sha256(MODEL_VERSION.encode())
+    package = Path(__file__).parent
+    sources = [*package.glob("*.py"), *(package / "templates").glob("*.html")]
+    queries = files("sideline.sql").joinpath("dashboards")
+    for path in sorted(sources):
+        digest.update(path.name.encode() + path.read_bytes())
+    for query_file in sorted(queries.iterdir(), key=lambda q: q.name):
+        digest.update(query_file.name.encode() + query_file.read_bytes())
+    return digest.hexdigest()
+
+
+CODE_VERSION = _code_version()
 
 
 def team_slug(team_id: str) -> str:
@@ -75,27 +101,70 @@ def build_site(
     season_start_month: int,
     public: bool = False,
     timezone: str = "UTC",
+    inputs: str = "",
 ) -> Path:
-    """Write the whole site to `target` (replaced as a whole); returns its index.html."""
-    teams = tuple(query(con, "dashboards/teams", {})["team_id"])
+    """Write the whole site to `target` (replaced as a whole); returns its index.html.
+    `inputs` names the settings the models were built with, beside the ones the pages take."""
+    versions = query(con, "dashboards/team_versions", {})
+    teams = tuple(versions["team_id"])
     ctx = SiteContext(as_of, season_start_month, public, teams, timezone)
     staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     shutil.copyfile(PLOTLY_BASIC, staging / PLOTLY_FILE)
     runs = query(con, "dashboards/runs", {})
+    before = built_pages(target)
+    pages: dict[str, dict[str, Any]] = {}
     days: dict[str, TeamDay] = {}
-    for team in teams:
+    for team, data_version in zip(versions["team_id"], versions["data_version"], strict=True):
         folder = staging / "teams" / team_slug(team)
         folder.mkdir(parents=True)
-        html, days[team] = board_page(con, ctx, team)
-        (folder / "board.html").write_text(html, encoding="utf-8")
-        (folder / "surveillance.html").write_text(
-            surveillance_page(con, ctx, team), encoding="utf-8"
-        )
+        key = page_key(ctx, team, str(data_version), inputs)
+        old = before.get(team)
+        if old is not None and old["key"] == key and _link_pages(target, folder, team):
+            days[team] = TeamDay(**old["day"])
+        else:
+            html, days[team] = board_page(con, ctx, team)
+            (folder / "board.html").write_text(html, encoding="utf-8")
+            (folder / "surveillance.html").write_text(
+                surveillance_page(con, ctx, team), encoding="utf-8"
+            )
+        pages[team] = {"key": key, "day": asdict(days[team])}
     (staging / "index.html").write_text(index_page(ctx, runs, days), encoding="utf-8")
     (staging / "quality.html").write_text(quality_page(con, ctx), encoding="utf-8")
+    (staging / PAGES_FILE).write_text(json.dumps(pages, indent=1), encoding="utf-8")
     return _swap(staging, target)
+
+
+def page_key(ctx: SiteContext, team: str, data_version: str, inputs: str) -> str:
+    """Everything a team's pages are rendered from, as one digest."""
+    parts = [CODE_VERSION, ctx.as_of.isoformat(), ctx.season_start_month, ctx.public]
+    parts += [ctx.timezone, list(ctx.teams), team, data_version, inputs]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def built_pages(site: Path) -> dict[str, dict[str, Any]]:
+    """What the live site's team pages were built from (nothing if it is missing or unreadable:
+    then every page is rendered)."""
+    try:
+        pages = json.loads((site / PAGES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return pages if isinstance(pages, dict) else {}
+
+
+def _link_pages(site: Path, folder: Path, team: str) -> bool:
+    """The live site's pages of `team` into the new site's `folder`, as hard links (copies
+    where links cannot be made); False if any of them is missing."""
+    sources = [site / "teams" / team_slug(team) / name for name in TEAM_PAGES]
+    if not all(path.is_file() and not path.is_symlink() for path in sources):
+        return False
+    for path in sources:
+        try:
+            os.link(path, folder / path.name)
+        except OSError:
+            shutil.copyfile(path, folder / path.name)
+    return True
 
 
 def build_status_site(

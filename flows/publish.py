@@ -54,12 +54,15 @@ def publish_site(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     """The medical site (with names) and, when the setting asks, the pseudonymised copy."""
     from sideline.dashboards.site import build_site
 
+    # the settings the models were built with: a change re-renders every page
+    inputs = f"day_count={settings.day_count};open_injury_days={settings.open_injury_days}"
     index = build_site(
         con,
         settings.site,
         as_of=as_of,
         season_start_month=settings.season_start_month,
         timezone=settings.timezone,
+        inputs=inputs,
     )
     if settings.public_site:
         build_site(
@@ -69,5 +72,6 @@ def publish_site(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
             season_start_month=settings.season_start_month,
             public=True,
             timezone=settings.timezone,
+            inputs=inputs,
         )
     return index
