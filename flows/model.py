@@ -1,20 +1,29 @@
 """Model stage: the SQL models of `sql/models/`, in layer order, inside the run's transaction.
 
 Reference tables are read from `sql/reference/*.csv`, then staging, intermediate and mart
-relations are rebuilt whole. They depend on the day they are built (open injuries are counted
-to date), so every run rebuilds them, even one with no new files.
+relations are built. Most depend on the day they are built (open injuries are counted to date)
+and are small (a row per injury or per aggregate), so every run rebuilds them whole.
+
+A model that declares `-- incremental: by team_id` holds a row per source row (the current
+exposures: the one model as large as the data). It may read one `<table>_latest` view and
+not the day. It is built whole once, and again whenever its SQL, its parameters or the schema
+change (`model_state` keeps what it was built from); otherwise a run rebuilds only the rows of
+the teams it loaded rows for, from those teams' current rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import threading
 from datetime import date
+from functools import cache
 from importlib.resources import as_file, files
 
 import duckdb
 
-from sideline.db import execute, sql, statements
+from sideline.db import bound, execute, sql, sql_for, statements
 from sideline.mo_params import parameter_rows, reminder_rows
 from sideline.settings import Settings
 
@@ -35,9 +44,16 @@ def write_mo_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(sql("mo/reminder_rule"), reminder_rows())
 
 
-def build_models(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> list[str]:
+def build_models(
+    con: duckdb.DuckDBPyConnection, values: dict[str, object], run_id: str | None = None
+) -> list[str]:
+    """Build every model in dependency order; returns `<layer>/<file>` of each, marked
+    `(teams)` where only the teams of run `run_id` were rebuilt. Without a run id every model
+    is built whole."""
     write_mo_tables(con)
     built = []
+    state = dict(con.execute(sql("model/state")).fetchall())
+    schema = con.execute(sql("model/schema_version")).fetchone()
     folder = files("sideline.sql").joinpath("reference")
     with (
         as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
@@ -50,9 +66,69 @@ def build_models(con: duckdb.DuckDBPyConnection, values: dict[str, object]) -> l
             "ref_osiics_diagnosis": str(diagnosis),
         }
         for name, statement in in_dependency_order(statements("models")):
-            execute(con, statement, {**values, **paths})
-            built.append(name)
+            source = incremental_source(statement)
+            if source is None:
+                execute(con, statement, {**values, **paths})
+                built.append(name)
+                continue
+            relation = relation_name(name)
+            key = build_key(statement, bound(statement, values), schema[0] if schema else None)
+            if run_id is not None and state.get(relation) == key:
+                _refresh_teams(con, relation, source, statement, values, run_id)
+                built.append(f"{name} (teams)")
+            else:
+                execute(con, statement, values)
+                execute(con, sql("model/state_set"), {"model": relation, "build_key": key})
+                built.append(name)
     return built
+
+
+INCREMENTAL = "-- incremental: by team_id"
+
+
+def incremental_source(statement: str) -> str | None:
+    """The `<table>_latest` view an incremental model reads, or None for a model rebuilt whole
+    on every run."""
+    if not any(line.strip() == INCREMENTAL for line in statement.splitlines()):
+        return None
+    if "$as_of" in statement:
+        raise ModelParseError("an incremental model may not depend on the day it is built")
+    read = sources(statement)
+    latest = {name for name in read if name.endswith("_latest")}
+    if len(read) != 1 or len(latest) != 1:
+        raise ModelParseError(f"an incremental model reads one <table>_latest view, not {read}")
+    return latest.pop()
+
+
+def relation_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".sql")
+
+
+def build_key(statement: str, parameters: dict[str, object], schema: object) -> str:
+    """What a whole build of a model was made from: its SQL, its parameters, the schema."""
+    text = json.dumps([statement, sorted(parameters.items()), schema], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _refresh_teams(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    latest: str,
+    statement: str,
+    values: dict[str, object],
+    run_id: str,
+) -> None:
+    """Rebuild the rows of `relation` of the teams run `run_id` loaded rows for: its select
+    runs over a temporary `latest` view of those teams alone."""
+    history = latest.removesuffix("_latest") + "_history"
+    run = {"run_id": run_id}
+    execute(con, sql_for("model/touched_latest", latest=latest, history=history), run)
+    try:
+        execute(con, sql_for("model/touched_delete", relation=relation, history=history), run)
+        select = HEADER.sub("", COMMENT.sub("", statement), count=1)
+        execute(con, f"insert into main.{relation} {select}", values)
+    finally:
+        con.execute(sql_for("model/touched_drop", latest=latest))
 
 
 # a model file is `create or replace table <name> as <select>`: the select is what DuckDB parses
@@ -64,23 +140,31 @@ class ModelParseError(ValueError):
     """A model's SQL that DuckDB's parser rejects."""
 
 
-def sources(text: str) -> set[str]:
+@cache
+def sources(text: str) -> frozenset[str]:
     """Relations a model reads, from DuckDB's own parser (`json_serialize_sql`): every table
     reference of its select, in any clause or subquery, less the names of its CTEs."""
     code = COMMENT.sub("", text)
     body = HEADER.sub("", code, count=1)
-    con = duckdb.connect()
-    try:
-        row = con.execute("select json_serialize_sql(?)", [body]).fetchone()
-    finally:
-        con.close()
+    with _PARSING:  # one connection, never used by two threads at once
+        row = _parser().execute("select json_serialize_sql(?)", [body]).fetchone()
     tree = json.loads(row[0]) if row else {}
     if tree.get("error"):
         raise ModelParseError(tree.get("error_message", "DuckDB could not parse the model"))
     tables: set[str] = set()
     ctes: set[str] = set()
     _walk(tree, tables, ctes)
-    return {t.lower() for t in tables} - {c.lower() for c in ctes}
+    return frozenset({t.lower() for t in tables} - {c.lower() for c in ctes})
+
+
+_PARSING = threading.Lock()
+
+
+@cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for parsing only (opening one costs more than parsing every model);
+    `sources` is cached, so each model is parsed once per process."""
+    return duckdb.connect()
 
 
 def _walk(node: object, tables: set[str], ctes: set[str]) -> None:

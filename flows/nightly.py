@@ -102,7 +102,7 @@ def run(
                 con, settings, files, staged, validated, run_id, started_at, progress, trigger
             )
             progress("model: classification, time loss and rates")
-            as_step(build_models)(con, model_parameters(settings, as_of))
+            as_step(build_models)(con, model_parameters(settings, as_of), run_id)
             progress("score: myositis ossificans risk")
             loaded.new_high_risk = as_step(score_contusions)(con, run_id, as_of).newly_high
         summary = loaded  # committed

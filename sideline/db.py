@@ -22,7 +22,11 @@ from sideline.staging import row_hash_sql
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 # the only relation names ever filled into a statement: the history tables upserts write
 # and the staging relations of the contract tables
-IDENTIFIERS = frozenset(f"{name}_history" for name in TABLES) | frozenset(TABLES)
+IDENTIFIERS = (
+    frozenset(f"{name}_history" for name in TABLES)
+    | frozenset(f"{name}_latest" for name in TABLES)
+    | frozenset(TABLES)
+)
 
 
 class DatabaseBusy(RuntimeError):
@@ -38,7 +42,7 @@ def sql(name: str) -> str:
 def sql_for(name: str, **identifiers: str) -> str:
     """A templated statement with relation names from the fixed list filled in."""
     for value in identifiers.values():
-        if value not in IDENTIFIERS:
+        if value not in IDENTIFIERS and value not in model_relations():
             raise ValueError(f"{value!r} is not a relation Sideline knows")
     return sql(name).format(**identifiers)
 
@@ -73,6 +77,14 @@ def statements(folder: str) -> list[tuple[str, str]]:
                     )
                 )
     return sorted(found)
+
+
+@cache
+def model_relations() -> frozenset[str]:
+    """The relations the SQL models build (`sql/models/<layer>/<relation>.sql`)."""
+    return frozenset(
+        path.rsplit("/", 1)[-1].removesuffix(".sql") for path, _ in statements("models")
+    )
 
 
 def bound(statement: str, values: dict[str, object]) -> dict[str, object]:

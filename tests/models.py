@@ -75,7 +75,7 @@ def build(
             con.execute(f"insert into {table}_history by name select * from incoming")  # noqa: S608
             con.unregister("incoming")
     settings = Settings(home=Path("unused"), timezone="UTC", day_count=day_count)  # type: ignore[arg-type]
-    build_models(con, model_parameters(settings, as_of))
+    build_models(con, model_parameters(settings, as_of), run_id)
     score_contusions(con, run_id, as_of)
     return con
 

@@ -82,3 +82,70 @@ def test_a_lost_page_or_new_settings_render_again(settings, put, rendered):
     (settings.site / "pages.json").write_text("not json", encoding="utf-8")
     nightly.run(changed, now=TODAY)
     assert sorted(rendered) == ["eagles", "rovers"]
+
+
+def test_an_incremental_model_refreshes_the_teams_a_run_loaded_as_a_whole_build_would():
+    from datetime import date
+    from pathlib import Path
+
+    from sideline.flows.model import build_models, model_parameters
+
+    from sideline.settings import Settings
+
+    from .models import build
+
+    day = {"activity": "training", "minutes": 60}
+    con = build(
+        exposures=[
+            {"athlete_id": "A1", "date": date(2026, 9, 1), **day},
+            {"athlete_id": "A2", "date": date(2026, 9, 1), **day},
+            {"team_id": "rovers", "athlete_id": "R1", "date": date(2026, 9, 1), **day},
+        ],
+        run_id="run-1",
+    )
+    # run 2: one eagles session corrected, one added; rovers untouched
+    build(
+        exposures=[
+            {"athlete_id": "A1", "date": date(2026, 9, 1), "activity": "training", "minutes": 75},
+            {"athlete_id": "A1", "date": date(2026, 9, 2), **day},
+        ],
+        run_id="run-2",
+        con=con,
+    )
+    query = (
+        "select team_id, athlete_id, date, minutes, hours, season from stg_exposures order by all"
+    )
+    refreshed = con.execute(query).fetchall()
+    assert [r[:4] for r in refreshed] == [
+        ("eagles", "A1", date(2026, 9, 1), 75),
+        ("eagles", "A1", date(2026, 9, 2), 60),
+        ("eagles", "A2", date(2026, 9, 1), 60),
+        ("rovers", "R1", date(2026, 9, 1), 60),
+    ]
+    settings = Settings(home=Path("unused"), timezone="UTC")
+    values = model_parameters(settings, date(2026, 11, 25))
+    assert "1_staging/stg_exposures.sql (teams)" in build_models(con, values, "run-2")
+    assert con.execute(query).fetchall() == refreshed  # refreshing again changes nothing
+    assert "1_staging/stg_exposures.sql" in build_models(con, values)  # whole, no run given
+    assert con.execute(query).fetchall() == refreshed
+    # the season rule changed: built whole, though a run is given
+    later = {**values, "season_start_month": 10}
+    assert "1_staging/stg_exposures.sql" in build_models(con, later, "run-2")
+    seasons = con.execute("select distinct season from stg_exposures").fetchall()
+    assert seasons == [("2025/2026",)]
+
+
+def test_an_incremental_model_may_read_one_latest_view_and_not_the_day():
+    from sideline.flows.model import ModelParseError, incremental_source
+
+    def declared(select: str) -> str:
+        return "create or replace table m as\n-- incremental: by team_id\n" + select
+
+    assert incremental_source(declared("select * from exposures_latest")) == "exposures_latest"
+    assert incremental_source("create or replace table m as select * from a") is None
+    with pytest.raises(ModelParseError, match="one <table>_latest"):
+        incremental_source(declared("select * from exposures_latest, injuries_latest"))
+    with pytest.raises(ModelParseError, match="one <table>_latest"):
+        incremental_source(declared("select * from stg_injuries"))
+    with pytest.raises(ModelParseError, match="the day"):
+        incremental_source(declared("select $as_of as d from exposures_latest"))

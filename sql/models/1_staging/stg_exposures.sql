@@ -1,4 +1,5 @@
 -- Current exposure rows with hours and season.
+-- incremental: by team_id
 create or replace table stg_exposures as
 with latest as (
     select * from exposures_latest

@@ -1,0 +1,1 @@
+select model, build_key from model_state
