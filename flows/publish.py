@@ -1,21 +1,38 @@
-"""Publish stage: the analyst database, rebuilt whole and swapped in atomically.
+"""Publish stage: the analyst database, built beside the live one and swapped in atomically.
 
 The snapshot is written to a temporary file beside the live one and renamed over it, so a
 reader that has the old file open keeps reading the old run, a new reader gets the new run, and
 nobody ever sees half of one. Analysts never open the pipeline database.
+
+Every relation is small (a row per injury, exam or aggregate) and built again on each run,
+except the one as large as the data, `exposures`, declared `-- incremental: by team_id`. When
+the live snapshot was built from the same SQL, settings and schema, the new one starts as a copy
+of it, and only the exposure rows of teams whose history changed since are copied in again
+(`snapshot_build` and `snapshot_teams` say what the live one holds). It is built whole again
+when anything else changed, or when patching has grown the file to twice its whole-built size.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from sideline.analyst_docs import comment
-from sideline.db import execute, sql, statements
+from sideline.db import ANALYST_CREATE, execute, one_transaction, sql, sql_for, statements
 from sideline.settings import Settings
+
+from .model import sources
+
+INCREMENTAL = "-- incremental: by team_id"
+COMMENT = re.compile(r"--[^\n]*")
+GROWTH_LIMIT = 2  # patched size over whole-built size that triggers a whole build
 
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
@@ -27,19 +44,130 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
         "season_start_month": settings.season_start_month,
         "day_count": settings.day_count,
     }
+    analyst = statements("analyst")
+    key = build_key(con, analyst, values, settings.analyst_free_text)
+    versions = dict(con.execute(sql("publish/exposure_versions")).fetchall())
+    changed = _changed_teams(con, target, key, versions)
+    if changed is not None:
+        shutil.copyfile(target, temporary)
     con.execute(sql("publish/attach"), [str(temporary)])
     try:
-        for _name, statement in statements("analyst"):
-            execute(con, statement, values)
-        if not settings.analyst_free_text:
-            con.execute(sql("publish/without_free_text"))
-        comment(con, "snap")  # what every relation and column means, for any DuckDB client
+        # one transaction: a commit per relation and per comment costs a write of the file each
+        with one_transaction(con):
+            _fill(con, analyst, values, changed)
+            if not settings.analyst_free_text:
+                con.execute(sql("publish/without_free_text"))
+            comment(con, "snap")  # what every relation and column means, for any DuckDB client
     finally:
         con.execute(sql("publish/detach"))
     _fsync(temporary)
+    whole_bytes = temporary.stat().st_size if changed is None else None
     os.replace(temporary, target)
     _fsync(target.parent)
+    _record(con, key, whole_bytes, versions)
     return target
+
+
+def build_key(
+    con: duckdb.DuckDBPyConnection,
+    analyst: list[tuple[str, str]],
+    values: dict[str, object],
+    free_text: bool,
+) -> str:
+    """What a whole build of the snapshot is made from: its SQL, its settings, the schema."""
+    schema = con.execute(sql("model/schema_version")).fetchone()
+    parts = [analyst, sorted(values.items()), free_text, schema[0] if schema else None]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _changed_teams(
+    con: duckdb.DuckDBPyConnection, target: Path, key: str, versions: dict[str, str]
+) -> list[str] | None:
+    """The teams whose exposures the live snapshot does not hold as they are now, or None when
+    the snapshot must be built whole (none yet, built otherwise, or grown by patching)."""
+    built = con.execute(sql("publish/state_build")).fetchone()
+    if built is None or built[0] != key or not target.is_file():
+        return None
+    if target.stat().st_size > GROWTH_LIMIT * built[1]:
+        return None
+    held = dict(con.execute(sql("publish/state_teams")).fetchall())
+    return sorted(team for team, version in versions.items() if held.get(team) != version)
+
+
+def _fill(
+    con: duckdb.DuckDBPyConnection,
+    analyst: list[tuple[str, str]],
+    values: dict[str, object],
+    changed: list[str] | None,
+) -> None:
+    """Every relation of the snapshot: built again, or, for an incremental one in a copy of
+    the live snapshot, the rows of the changed teams replaced."""
+    con.execute(sql("publish/changed_teams"))
+    try:
+        if changed:
+            con.executemany(sql("publish/changed_team"), [[team] for team in changed])
+        for _name, statement in analyst:
+            relation = relation_of(statement)
+            incremental = any(line.strip() == INCREMENTAL for line in statement.splitlines())
+            if changed is not None and incremental:
+                _patch(con, relation, statement, values, changed)
+                continue
+            if changed is not None:
+                con.execute(sql_for("publish/relation_drop", relation=relation))
+            execute(con, statement, values)
+    finally:
+        con.execute(sql("publish/changed_drop"))
+
+
+def _patch(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    statement: str,
+    values: dict[str, object],
+    changed: list[str],
+) -> None:
+    """Replace the rows of the changed teams in `snap.<relation>`: its select runs over the
+    changed teams' rows of the one model it reads."""
+    if not changed:
+        return
+    select = ANALYST_CREATE.sub("", COMMENT.sub("", statement).strip(), count=1)
+    (source,) = sources(select)
+    con.execute(sql_for("publish/patch_delete", relation=relation))
+    con.execute(sql_for("publish/changed_rows", relation=source))
+    try:
+        execute(con, f"insert into snap.{relation} {select}", values)
+    finally:
+        con.execute(sql_for("publish/changed_rows_drop", relation=source))
+
+
+def relation_of(statement: str) -> str:
+    """The relation an analyst statement creates (`create table snap.<name> as`)."""
+    match = ANALYST_CREATE.search(COMMENT.sub("", statement))
+    if match is None:
+        raise ValueError("an analyst statement creates one table: create table snap.<name> as")
+    return match.group(1)
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    key: str,
+    whole_bytes: int | None,
+    versions: dict[str, str],
+) -> None:
+    """What the snapshot now in place holds, written after it is in place (the record may lag
+    the snapshot, never lead it)."""
+    built = con.execute(sql("publish/state_build")).fetchone()
+    size = whole_bytes if whole_bytes is not None else (built[1] if built else 0)
+    con.begin()
+    try:
+        con.execute(sql("publish/state_clear"))
+        execute(con, sql("publish/state_build_set"), {"build_key": key, "whole_bytes": size})
+        if versions:
+            con.executemany(sql("publish/state_team_set"), sorted(versions.items()))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def _fsync(path: Path) -> None:

@@ -42,7 +42,7 @@ def sql(name: str) -> str:
 def sql_for(name: str, **identifiers: str) -> str:
     """A templated statement with relation names from the fixed list filled in."""
     for value in identifiers.values():
-        if value not in IDENTIFIERS and value not in model_relations():
+        if value not in IDENTIFIERS | model_relations() | analyst_relations():
             raise ValueError(f"{value!r} is not a relation Sideline knows")
     return sql(name).format(**identifiers)
 
@@ -84,6 +84,20 @@ def model_relations() -> frozenset[str]:
     """The relations the SQL models build (`sql/models/<layer>/<relation>.sql`)."""
     return frozenset(
         path.rsplit("/", 1)[-1].removesuffix(".sql") for path, _ in statements("models")
+    )
+
+
+ANALYST_CREATE = re.compile(r"^create table snap\.(\w+) as\s", re.MULTILINE)
+
+
+@cache
+def analyst_relations() -> frozenset[str]:
+    """The relations of the analyst snapshot (`sql/analyst/*.sql`, each
+    `create table snap.<relation> as ...`)."""
+    return frozenset(
+        match.group(1)
+        for _, text in statements("analyst")
+        for match in ANALYST_CREATE.finditer(text)
     )
 
 

@@ -149,3 +149,100 @@ def test_an_incremental_model_may_read_one_latest_view_and_not_the_day():
         incremental_source(declared("select * from stg_injuries"))
     with pytest.raises(ModelParseError, match="the day"):
         incremental_source(declared("select $as_of as d from exposures_latest"))
+
+
+EXPOSURES = "team_id,athlete_id,date,activity,minutes\n"
+SNAPSHOT_ROWS = (
+    "select team_id, athlete_id, date, period_end, session_id, activity, minutes, season "
+    "from exposures order by all"
+)
+
+
+@pytest.fixture
+def patched(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
+    """For each snapshot published: the teams whose exposures were copied in again, or None
+    when it was built whole."""
+    from sideline.flows import publish
+
+    seen: list[list[str] | None] = []
+    fill = publish._fill
+
+    def recording(con, analyst, values, changed):  # type: ignore[no-untyped-def]
+        seen.append(None if changed is None else list(changed))
+        return fill(con, analyst, values, changed)
+
+    monkeypatch.setattr(publish, "_fill", recording)
+    return seen
+
+
+def pipeline_rows(settings) -> list[tuple]:  # type: ignore[no-untyped-def]
+    from .conftest import rows
+
+    return rows(settings.database, SNAPSHOT_ROWS.replace("from exposures", "from stg_exposures"))
+
+
+def test_the_snapshot_copies_in_the_exposures_of_changed_teams_only(settings, put, patched):
+    from .conftest import rows
+
+    put(
+        "exposures_1.csv",
+        EXPOSURES + "eagles,E1,2026-09-01,training,60\nrovers,R1,2026-09-01,training,60\n",
+    )
+    nightly.run(settings, now=TODAY)
+    put(
+        "exposures_2.csv",
+        EXPOSURES + "eagles,E1,2026-09-01,training,75\neagles,E2,2026-09-02,match,90\n",
+    )
+    nightly.run(settings, now=TODAY)
+    nightly.run(settings, now=TODAY)  # nothing new
+    assert patched == [None, ["eagles"], []]
+    assert rows(settings.analyst_database, SNAPSHOT_ROWS) == pipeline_rows(settings)
+    assert [r[:2] + r[6:7] for r in rows(settings.analyst_database, SNAPSHOT_ROWS)] == [
+        ("eagles", "E1", 75),
+        ("eagles", "E2", 90),
+        ("rovers", "R1", 60),
+    ]
+    # every relation and column still has its comment after a patch
+    missing = rows(
+        settings.analyst_database,
+        "select table_name, column_name from duckdb_columns() "
+        "where not internal and schema_name = 'main' and comment is null",
+    )
+    assert missing == []
+    commented = (
+        "select count(*) from duckdb_columns() where table_name = 'exposures' and comment <> ''"
+    )
+    assert rows(settings.analyst_database, commented) == [(8,)]
+
+
+def test_a_snapshot_that_failed_to_publish_is_caught_up_by_the_next_run(
+    settings, put, patched, monkeypatch
+):
+    from sideline.flows import pipeline, publish
+
+    from .conftest import rows
+
+    put(
+        "exposures_1.csv",
+        EXPOSURES + "eagles,E1,2026-09-01,training,60\nrovers,R1,2026-09-01,training,60\n",
+    )
+    nightly.run(settings, now=TODAY)
+    put("exposures_2.csv", EXPOSURES + "rovers,R1,2026-09-01,training,30\n")
+    replace = publish.os.replace
+
+    def full_disk(source, target):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish.os, "replace", full_disk)
+    with pytest.raises(pipeline.RunFailed):
+        nightly.run(settings, now=TODAY)  # rovers loaded, not published
+    monkeypatch.setattr(publish.os, "replace", replace)
+    put("exposures_3.csv", EXPOSURES + "eagles,E1,2026-09-01,training,45\n")
+    nightly.run(settings, now=TODAY)
+    assert patched[-1] == ["eagles", "rovers"]
+    assert rows(settings.analyst_database, SNAPSHOT_ROWS) == pipeline_rows(settings)
+
+    # a setting of the snapshot changed: built whole
+    nightly.run(dataclasses.replace(settings, analyst_free_text=True), now=TODAY)
+    assert patched[-1] is None
+    assert rows(settings.analyst_database, SNAPSHOT_ROWS) == pipeline_rows(settings)

@@ -1,8 +1,9 @@
 -- Each team with injuries or exposures, and the newest run that changed what its pages are
 -- built from: the run that loaded its newest rows (of any table) or scored its contusions.
--- History only grows (a correction is a new version, with the run that loaded it), so a team
--- whose version is unchanged has the same data as when its pages were last built.
-select team_id, max(run_id) as data_version
+-- History only grows (a correction is a new version, with the run that loaded it), so the row
+-- count joins the newest run: a team whose version is unchanged has the same data as when its
+-- pages were last built, even if a clock set back gave a later run a smaller id.
+select team_id, max(run_id) || ':' || count(*) as data_version
 from (
     select team_id, run_id, true as has_records from injuries_history
     union all

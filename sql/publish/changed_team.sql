@@ -1,0 +1,1 @@
+insert into snapshot_changed (team_id) values (?)

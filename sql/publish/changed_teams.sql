@@ -1,0 +1,1 @@
+create or replace temp table snapshot_changed (team_id varchar primary key)

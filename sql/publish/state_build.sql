@@ -1,0 +1,1 @@
+select build_key, whole_bytes from snapshot_build

@@ -1,0 +1,2 @@
+delete from snapshot_build;
+delete from snapshot_teams;

@@ -1,0 +1,1 @@
+select team_id, exposure_version from snapshot_teams
