@@ -54,6 +54,13 @@ def build_models(
     built = []
     state = dict(con.execute(sql("model/state")).fetchall())
     schema = con.execute(sql("model/schema_version")).fetchone()
+    models = in_dependency_order(statements("models"))
+    incremental = {
+        relation_name(name)
+        for name, statement in models
+        if any(line.strip() == INCREMENTAL for line in statement.splitlines())
+    }
+    whole: set[str] = set()  # incremental models built whole in this run
     folder = files("sideline.sql").joinpath("reference")
     with (
         as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
@@ -65,39 +72,47 @@ def build_models(
             "ref_tissue": str(tissue),
             "ref_osiics_diagnosis": str(diagnosis),
         }
-        for name, statement in in_dependency_order(statements("models")):
-            source = incremental_source(statement)
-            if source is None:
-                execute(con, statement, {**values, **paths})
-                built.append(name)
-                continue
-            relation = relation_name(name)
-            key = build_key(statement, bound(statement, values), schema[0] if schema else None)
-            if run_id is not None and state.get(relation) == key:
-                _refresh_teams(con, relation, source, statement, values, run_id)
-                built.append(f"{name} (teams)")
-            else:
-                execute(con, statement, values)
-                execute(con, sql("model/state_set"), {"model": relation, "build_key": key})
-                built.append(name)
+        if run_id is not None:
+            execute(con, sql("model/touched_teams"), {"run_id": run_id})
+        try:
+            for name, statement in models:
+                source = incremental_source(statement, frozenset(incremental))
+                if source is None:
+                    execute(con, statement, {**values, **paths})
+                    built.append(name)
+                    continue
+                relation = relation_name(name)
+                key = build_key(statement, bound(statement, values), schema[0] if schema else None)
+                if run_id is not None and state.get(relation) == key and source not in whole:
+                    _refresh_teams(con, relation, source, statement, values)
+                    built.append(f"{name} (teams)")
+                else:
+                    execute(con, statement, values)
+                    execute(con, sql("model/state_set"), {"model": relation, "build_key": key})
+                    whole.add(relation)
+                    built.append(name)
+        finally:
+            con.execute(sql("model/touched_teams_drop"))
     return built
 
 
 INCREMENTAL = "-- incremental: by team_id"
 
 
-def incremental_source(statement: str) -> str | None:
-    """The `<table>_latest` view an incremental model reads, or None for a model rebuilt whole
-    on every run."""
+def incremental_source(statement: str, incremental: frozenset[str] = frozenset()) -> str | None:
+    """The one relation an incremental model reads (a `<table>_latest` view or another
+    incremental model, among `incremental`), or None for a model rebuilt whole on every run."""
     if not any(line.strip() == INCREMENTAL for line in statement.splitlines()):
         return None
     if "$as_of" in statement:
         raise ModelParseError("an incremental model may not depend on the day it is built")
     read = sources(statement)
-    latest = {name for name in read if name.endswith("_latest")}
-    if len(read) != 1 or len(latest) != 1:
-        raise ModelParseError(f"an incremental model reads one <table>_latest view, not {read}")
-    return latest.pop()
+    if len(read) != 1 or not all(r.endswith("_latest") or r in incremental for r in read):
+        raise ModelParseError(
+            f"an incremental model reads one <table>_latest or incremental model: {sorted(read)}"
+        )
+    (source,) = read
+    return source
 
 
 def relation_name(path: str) -> str:
@@ -113,22 +128,23 @@ def build_key(statement: str, parameters: dict[str, object], schema: object) -> 
 def _refresh_teams(
     con: duckdb.DuckDBPyConnection,
     relation: str,
-    latest: str,
+    source: str,
     statement: str,
     values: dict[str, object],
-    run_id: str,
 ) -> None:
-    """Rebuild the rows of `relation` of the teams run `run_id` loaded rows for: its select
-    runs over a temporary `latest` view of those teams alone."""
-    history = latest.removesuffix("_latest") + "_history"
-    run = {"run_id": run_id}
-    execute(con, sql_for("model/touched_latest", latest=latest, history=history), run)
+    """Rebuild the rows of `relation` of the teams the run loaded rows for (`touched_teams`):
+    its select runs over a temporary table of those teams' rows of its source, in its place."""
+    if source.endswith("_latest"):
+        history = source.removesuffix("_latest") + "_history"
+        con.execute(sql_for("model/touched_latest", latest=source, history=history))
+    else:
+        con.execute(sql_for("model/touched_rows", relation=source))
     try:
-        execute(con, sql_for("model/touched_delete", relation=relation, history=history), run)
+        con.execute(sql_for("model/touched_delete", relation=relation))
         select = HEADER.sub("", COMMENT.sub("", statement), count=1)
         execute(con, f"insert into main.{relation} {select}", values)
     finally:
-        con.execute(sql_for("model/touched_drop", latest=latest))
+        con.execute(sql_for("model/touched_drop", relation=source))
 
 
 # a model file is `create or replace table <name> as <select>`: the select is what DuckDB parses

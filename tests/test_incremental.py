@@ -122,17 +122,42 @@ def test_an_incremental_model_refreshes_the_teams_a_run_loaded_as_a_whole_build_
         ("eagles", "A2", date(2026, 9, 1), 60),
         ("rovers", "R1", date(2026, 9, 1), 60),
     ]
+    marts = [
+        "select * from int_exposure_months order by all",
+        "select * from exposure_hours order by all",
+        "select * from injury_rates order by all",
+        "select * from injury_prevalence order by all",
+    ]
+    after_refresh = [con.execute(q).fetchall() for q in marts]
+    assert after_refresh[0][0][:6] == (
+        "eagles",
+        "A1",
+        "2026/2027",
+        "training",
+        date(2026, 9, 1),
+        135,
+    )
     settings = Settings(home=Path("unused"), timezone="UTC")
     values = model_parameters(settings, date(2026, 11, 25))
-    assert "1_staging/stg_exposures.sql (teams)" in build_models(con, values, "run-2")
+    built = build_models(con, values, "run-2")
+    assert {
+        "1_staging/stg_exposures.sql (teams)",
+        "2_intermediate/int_exposure_months.sql (teams)",
+    } <= set(built)
     assert con.execute(query).fetchall() == refreshed  # refreshing again changes nothing
-    assert "1_staging/stg_exposures.sql" in build_models(con, values)  # whole, no run given
+    built = build_models(con, values)  # whole, no run given
+    assert "2_intermediate/int_exposure_months.sql" in built
     assert con.execute(query).fetchall() == refreshed
+    assert [con.execute(q).fetchall() for q in marts] == after_refresh
     # the season rule changed: built whole, though a run is given
     later = {**values, "season_start_month": 10}
     assert "1_staging/stg_exposures.sql" in build_models(con, later, "run-2")
-    seasons = con.execute("select distinct season from stg_exposures").fetchall()
-    assert seasons == [("2025/2026",)]
+    con.execute("delete from model_state where model = 'stg_exposures'")
+    built = build_models(con, later, "run-2")
+    assert "2_intermediate/int_exposure_months.sql" in built  # its source was built whole
+    for relation in ("stg_exposures", "int_exposure_months", "exposure_hours"):
+        seasons = con.execute(f"select distinct season from {relation}").fetchall()  # noqa: S608
+        assert seasons == [("2025/2026",)]
 
 
 def test_an_incremental_model_may_read_one_latest_view_and_not_the_day():

@@ -1,1 +1,1 @@
-drop table if exists temp.main.{latest}
+drop table if exists temp.main.{relation}

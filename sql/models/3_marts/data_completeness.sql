@@ -10,9 +10,9 @@ spans as (
     select
         team_id,
         athlete_id,
-        min(date) as first_day,
-        max(coalesce(period_end, date)) as last_day
-    from stg_exposures
+        min(first_day) as first_day,
+        max(last_day) as last_day
+    from int_exposure_months
     group by all
 ),
 

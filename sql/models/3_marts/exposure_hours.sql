@@ -6,7 +6,7 @@ select
     season,
     activity,
     sum(minutes_exact) / 60 as exposure_hours,
-    count(*) as sessions
-from stg_exposures
+    sum(sessions)::bigint as sessions
+from int_exposure_months
 group by all
 order by all

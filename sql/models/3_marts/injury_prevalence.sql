@@ -4,7 +4,7 @@
 -- `date` to `period_end`) covers all of its months, not just the first.
 create or replace table injury_prevalence as
 with cohort as (
-    select distinct team_id, season, athlete_id from stg_exposures
+    select distinct team_id, season, athlete_id from int_exposure_months
 ),
 
 months as (
@@ -13,12 +13,10 @@ months as (
         season,
         unnest(
             generate_series(
-                date_trunc('month', date),
-                date_trunc('month', coalesce(period_end, date)),
-                interval 1 month
+                month_start::timestamp, date_trunc('month', last_day), interval 1 month
             )
         )::date as period_start
-    from stg_exposures
+    from int_exposure_months
 ),
 
 periods as (
