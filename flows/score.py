@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from sideline import risk
 from sideline.db import execute, sql
 from sideline.mo_params import FACTOR_NAMES, HIGH_TIERS, number
 from sideline.reminders import plan
@@ -45,7 +46,27 @@ class Scored:
 
 def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object) -> Scored:
     """Re-score what changed; says how many contusions were (re-)scored and which of them newly
-    reached a high tier."""
+    reached a high tier. Only the teams the run loaded rows for are looked at, unless a stored
+    score is of another model version or the other teams' scores and contusions differ; then
+    every team is (`sql/score/only_touched.sql`)."""
+    execute(con, sql("model/touched_teams"), {"run_id": run_id})
+    try:
+        version = {"model_version": risk.MODEL_VERSION}  # the version `assess` writes
+        only = con.execute(sql("score/only_touched"), version).fetchone()
+        execute(con, sql("score/teams"), {"only_touched": bool(only and only[0])})
+        rescored, newly_high = _score(con, run_id, as_of)
+    finally:
+        con.execute(sql("score/teams_drop"))
+    execute(
+        con, sql("score/mo_risk"), {"as_of": as_of, "missed_shown": number("missed_shown_days")}
+    )
+    return Scored(rescored, newly_high)
+
+
+def _score(
+    con: duckdb.DuckDBPyConnection, run_id: str, as_of: object
+) -> tuple[int, list[dict[str, str]]]:
+    """Score the contusions of `score_teams` whose inputs changed and replace their scores."""
     relation = con.execute(sql("score/inputs"))
     columns = [d[0] for d in relation.description]
     rows = [dict(zip(columns, r, strict=True)) for r in relation.fetchall()]
@@ -110,10 +131,7 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     finally:
         con.unregister("current_keys")
         con.unregister("rescored")
-    execute(
-        con, sql("score/mo_risk"), {"as_of": as_of, "missed_shown": number("missed_shown_days")}
-    )
-    return Scored(len(rescored), newly_high)
+    return len(rescored), newly_high
 
 
 _SCORE_COLUMNS = [

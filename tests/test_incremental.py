@@ -271,3 +271,43 @@ def test_a_snapshot_that_failed_to_publish_is_caught_up_by_the_next_run(
     nightly.run(dataclasses.replace(settings, analyst_free_text=True), now=TODAY)
     assert patched[-1] is None
     assert rows(settings.analyst_database, SNAPSHOT_ROWS) == pipeline_rows(settings)
+
+
+def test_scoring_looks_at_the_teams_a_run_loaded_unless_the_others_are_out_of_date():
+    from datetime import date
+
+    from sideline.flows.score import score_contusions
+
+    from .models import build
+    from .test_risk_pipeline import contusion
+
+    con = build(
+        [
+            contusion("C1", "2026-09-06"),
+            contusion("C2", "2026-09-06", team_id="rovers", athlete_id="R1"),
+        ],
+        run_id="run-1",
+    )
+    scored = "select team_id, record_id, scored_run_id from mo_score order by all"
+    assert [r[:3] for r in con.execute(scored).fetchall()] == [
+        ("eagles", "C1", "run-1"),
+        ("rovers", "C2", "run-1"),
+    ]
+    # a stale hash on rovers shows whether run 2 looks at rovers at all: it must not
+    con.execute("update mo_score set inputs_hash = 'stale' where team_id = 'rovers'")
+    build([contusion("C1", "2026-09-06", knee_flexion_deg=60)], run_id="run-2", con=con)
+    assert [r[:3] for r in con.execute(scored).fetchall()] == [
+        ("eagles", "C1", "run-2"),
+        ("rovers", "C2", "run-1"),
+    ]
+    # a score of another team lost: every team is looked at, and it is scored again
+    con.execute("delete from mo_score where team_id = 'rovers'")
+    assert score_contusions(con, "run-3", date(2026, 11, 25)).rescored == 1
+    assert [r[:3] for r in con.execute(scored).fetchall()] == [
+        ("eagles", "C1", "run-2"),
+        ("rovers", "C2", "run-3"),
+    ]
+    # a score of another model version: every team is scored again
+    con.execute("update mo_score set model_version = 'mo-v1-old', inputs_hash = 'x'")
+    assert score_contusions(con, "run-4", date(2026, 11, 25)).rescored == 2
+    assert con.execute("select count(*) from mo_risk").fetchone() == (2,)
