@@ -1,14 +1,21 @@
 """Model stage: the SQL models of `sql/models/`, in layer order, inside the run's transaction.
 
 Reference tables are read from `sql/reference/*.csv`, then staging, intermediate and mart
-relations are built. Most depend on the day they are built (open injuries are counted to date)
-and are small (a row per injury or per aggregate), so every run rebuilds them whole.
+relations are built.
 
-A model that declares `-- incremental: by team_id` holds a row per source row (the current
-exposures: the one model as large as the data). It may read one `<table>_latest` view and
-not the day. It is built whole once, and again whenever its SQL, its parameters or the schema
-change (`model_state` keeps what it was built from); otherwise a run rebuilds only the rows of
-the teams it loaded rows for, from those teams' current rows.
+A model that declares `-- incremental: by team_id` has rows of one team only, each built from
+that team's rows alone. It reads `<table>_latest` views, other incremental models and global
+tables (`GLOBAL`: references, the risk model's tables). It is built whole when its SQL, its
+parameters (the day among them, for a model that reads `$as_of`) or the schema changed since
+its last whole build (`model_state`), or when a model it reads was built whole in this run.
+Otherwise a run rebuilds only the rows of the teams it loaded rows for (`touched_teams`): its
+select runs with each per-team source narrowed to those teams (a temporary table of the same
+name in its place), and the rows it gives for those teams replace theirs. So a night on the day
+of the last whole build costs what the night changed; the first run of a day rebuilds the
+models that count open injuries to date, and those built from them.
+
+The other models (rates across teams and seasons) are rebuilt whole on every run; they read
+the incremental ones, which are small next to the data except the exposures.
 """
 
 from __future__ import annotations
@@ -55,11 +62,7 @@ def build_models(
     state = dict(con.execute(sql("model/state")).fetchall())
     schema = con.execute(sql("model/schema_version")).fetchone()
     models = in_dependency_order(statements("models"))
-    incremental = {
-        relation_name(name)
-        for name, statement in models
-        if any(line.strip() == INCREMENTAL for line in statement.splitlines())
-    }
+    incremental = frozenset(relation_name(name) for name, text in models if is_incremental(text))
     whole: set[str] = set()  # incremental models built whole in this run
     folder = files("sideline.sql").joinpath("reference")
     with (
@@ -74,45 +77,55 @@ def build_models(
         }
         if run_id is not None:
             execute(con, sql("model/touched_teams"), {"run_id": run_id})
-        try:
-            for name, statement in models:
-                source = incremental_source(statement, frozenset(incremental))
-                if source is None:
-                    execute(con, statement, {**values, **paths})
-                    built.append(name)
-                    continue
-                relation = relation_name(name)
-                key = build_key(statement, bound(statement, values), schema[0] if schema else None)
-                if run_id is not None and state.get(relation) == key and source not in whole:
-                    _refresh_teams(con, relation, source, statement, values)
-                    built.append(f"{name} (teams)")
-                else:
-                    execute(con, statement, values)
-                    execute(con, sql("model/state_set"), {"model": relation, "build_key": key})
-                    whole.add(relation)
-                    built.append(name)
-        finally:
-            con.execute(sql("model/touched_teams_drop"))
+        for name, statement in models:
+            narrowed = team_sources(statement, incremental)
+            if narrowed is None:
+                execute(con, statement, {**values, **paths})
+                built.append(name)
+                continue
+            relation = relation_name(name)
+            key = build_key(statement, bound(statement, values), schema[0] if schema else None)
+            if run_id is not None and state.get(relation) == key and not narrowed & whole:
+                _refresh_teams(con, relation, narrowed, statement, values)
+                built.append(f"{name} (teams)")
+            else:
+                execute(con, statement, values)
+                execute(con, sql("model/state_set"), {"model": relation, "build_key": key})
+                whole.add(relation)
+                built.append(name)
+        # temporary tables go with the transaction if anything above fails; an error must not
+        # be hidden by a cleanup that the aborted transaction refuses
+        con.execute(sql("model/touched_teams_drop"))
     return built
 
 
 INCREMENTAL = "-- incremental: by team_id"
+# read whole by incremental models: the same for every team
+GLOBAL = frozenset(
+    {"ref_body_region", "ref_tissue", "ref_osiics_diagnosis", "mo_parameters", "mo_reminder_rules"}
+)
 
 
-def incremental_source(statement: str, incremental: frozenset[str] = frozenset()) -> str | None:
-    """The one relation an incremental model reads (a `<table>_latest` view or another
-    incremental model, among `incremental`), or None for a model rebuilt whole on every run."""
-    if not any(line.strip() == INCREMENTAL for line in statement.splitlines()):
+def is_incremental(statement: str) -> bool:
+    return any(line.strip() == INCREMENTAL for line in statement.splitlines())
+
+
+def team_sources(
+    statement: str, incremental: frozenset[str] = frozenset()
+) -> frozenset[str] | None:
+    """The per-team relations an incremental model reads (`<table>_latest` views and models
+    among `incremental`), narrowed to the touched teams when it refreshes them; None for a
+    model rebuilt whole on every run. Any other relation it reads must be `GLOBAL`."""
+    if not is_incremental(statement):
         return None
-    if "$as_of" in statement:
-        raise ModelParseError("an incremental model may not depend on the day it is built")
     read = sources(statement)
-    if len(read) != 1 or not all(r.endswith("_latest") or r in incremental for r in read):
+    per_team = frozenset(r for r in read if r.endswith("_latest") or r in incremental)
+    if not per_team or read - per_team - GLOBAL:
         raise ModelParseError(
-            f"an incremental model reads one <table>_latest or incremental model: {sorted(read)}"
+            "an incremental model reads <table>_latest views, incremental models and global "
+            f"tables only: {sorted(read - per_team - GLOBAL) or 'no per-team relation'}"
         )
-    (source,) = read
-    return source
+    return per_team
 
 
 def relation_name(path: str) -> str:
@@ -128,22 +141,29 @@ def build_key(statement: str, parameters: dict[str, object], schema: object) -> 
 def _refresh_teams(
     con: duckdb.DuckDBPyConnection,
     relation: str,
-    source: str,
+    narrowed: frozenset[str],
     statement: str,
     values: dict[str, object],
 ) -> None:
     """Rebuild the rows of `relation` of the teams the run loaded rows for (`touched_teams`):
-    its select runs over a temporary table of those teams' rows of its source, in its place."""
-    if source.endswith("_latest"):
-        history = source.removesuffix("_latest") + "_history"
-        con.execute(sql_for("model/touched_latest", latest=source, history=history))
-    else:
-        con.execute(sql_for("model/touched_rows", relation=source))
-    try:
-        con.execute(sql_for("model/touched_delete", relation=relation))
-        select = HEADER.sub("", COMMENT.sub("", statement), count=1)
-        execute(con, f"insert into main.{relation} {select}", values)
-    finally:
+    its select runs over temporary tables of those teams' rows of each per-team source, in
+    their place, and only its rows of those teams are kept."""
+    for source in sorted(narrowed):
+        if source.endswith("_latest"):
+            history = source.removesuffix("_latest") + "_history"
+            con.execute(sql_for("model/touched_latest", latest=source, history=history))
+        else:
+            con.execute(sql_for("model/touched_rows", relation=source))
+    con.execute(sql_for("model/touched_delete", relation=relation))
+    select = HEADER.sub("", COMMENT.sub("", statement), count=1)
+    execute(
+        con,
+        f"insert into main.{relation} select * from ({select}) "  # noqa: S608
+        "where team_id in (select team_id from touched_teams)",
+        values,
+    )
+    # on an error the run's transaction takes the temporary tables with it
+    for source in sorted(narrowed):
         con.execute(sql_for("model/touched_drop", relation=source))
 
 

@@ -103,20 +103,19 @@ def _fill(
     """Every relation of the snapshot: built again, or, for an incremental one in a copy of
     the live snapshot, the rows of the changed teams replaced."""
     con.execute(sql("publish/changed_teams"))
-    try:
-        if changed:
-            con.executemany(sql("publish/changed_team"), [[team] for team in changed])
-        for _name, statement in analyst:
-            relation = relation_of(statement)
-            incremental = any(line.strip() == INCREMENTAL for line in statement.splitlines())
-            if changed is not None and incremental:
-                _patch(con, relation, statement, values, changed)
-                continue
-            if changed is not None:
-                con.execute(sql_for("publish/relation_drop", relation=relation))
-            execute(con, statement, values)
-    finally:
-        con.execute(sql("publish/changed_drop"))
+    if changed:
+        con.executemany(sql("publish/changed_team"), [[team] for team in changed])
+    for _name, statement in analyst:
+        relation = relation_of(statement)
+        incremental = any(line.strip() == INCREMENTAL for line in statement.splitlines())
+        if changed is not None and incremental:
+            _patch(con, relation, statement, values, changed)
+            continue
+        if changed is not None:
+            con.execute(sql_for("publish/relation_drop", relation=relation))
+        execute(con, statement, values)
+    # inside the snapshot's transaction: on an error, the rollback takes it with it
+    con.execute(sql("publish/changed_drop"))
 
 
 def _patch(
@@ -134,10 +133,8 @@ def _patch(
     (source,) = sources(select)
     con.execute(sql_for("publish/patch_delete", relation=relation))
     con.execute(sql_for("publish/changed_rows", relation=source))
-    try:
-        execute(con, f"insert into snap.{relation} {select}", values)
-    finally:
-        con.execute(sql_for("publish/changed_rows_drop", relation=source))
+    execute(con, f"insert into snap.{relation} {select}", values)
+    con.execute(sql_for("publish/changed_rows_drop", relation=source))
 
 
 def relation_of(statement: str) -> str:

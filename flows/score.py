@@ -50,13 +50,12 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     score is of another model version or the other teams' scores and contusions differ; then
     every team is (`sql/score/only_touched.sql`)."""
     execute(con, sql("model/touched_teams"), {"run_id": run_id})
-    try:
-        version = {"model_version": risk.MODEL_VERSION}  # the version `assess` writes
-        only = con.execute(sql("score/only_touched"), version).fetchone()
-        execute(con, sql("score/teams"), {"only_touched": bool(only and only[0])})
-        rescored, newly_high = _score(con, run_id, as_of)
-    finally:
-        con.execute(sql("score/teams_drop"))
+    version = {"model_version": risk.MODEL_VERSION}  # the version `assess` writes
+    only = con.execute(sql("score/only_touched"), version).fetchone()
+    execute(con, sql("score/teams"), {"only_touched": bool(only and only[0])})
+    rescored, newly_high = _score(con, run_id, as_of)
+    # on an error the run's transaction takes the temporary tables with it
+    con.execute(sql("score/teams_drop"))
     execute(
         con, sql("score/mo_risk"), {"as_of": as_of, "missed_shown": number("missed_shown_days")}
     )

@@ -160,20 +160,21 @@ def test_an_incremental_model_refreshes_the_teams_a_run_loaded_as_a_whole_build_
         assert seasons == [("2025/2026",)]
 
 
-def test_an_incremental_model_may_read_one_latest_view_and_not_the_day():
-    from sideline.flows.model import ModelParseError, incremental_source
+def test_an_incremental_model_reads_per_team_relations_and_global_tables_only():
+    from sideline.flows.model import ModelParseError, team_sources
 
     def declared(select: str) -> str:
         return "create or replace table m as\n-- incremental: by team_id\n" + select
 
-    assert incremental_source(declared("select * from exposures_latest")) == "exposures_latest"
-    assert incremental_source("create or replace table m as select * from a") is None
-    with pytest.raises(ModelParseError, match="one <table>_latest"):
-        incremental_source(declared("select * from exposures_latest, injuries_latest"))
-    with pytest.raises(ModelParseError, match="one <table>_latest"):
-        incremental_source(declared("select * from stg_injuries"))
-    with pytest.raises(ModelParseError, match="the day"):
-        incremental_source(declared("select $as_of as d from exposures_latest"))
+    assert team_sources(declared("select * from exposures_latest")) == {"exposures_latest"}
+    assert team_sources("create or replace table m as select * from a") is None
+    joined = declared("select * from injuries_latest join ref_tissue using (tissue)")
+    assert team_sources(joined) == {"injuries_latest"}
+    assert team_sources(declared("select * from a, b"), frozenset({"a", "b"})) == {"a", "b"}
+    with pytest.raises(ModelParseError, match="injury_rates"):
+        team_sources(declared("select * from exposures_latest, injury_rates"))
+    with pytest.raises(ModelParseError, match="no per-team relation"):
+        team_sources(declared("select * from ref_tissue"))
 
 
 EXPOSURES = "team_id,athlete_id,date,activity,minutes\n"
@@ -311,3 +312,59 @@ def test_scoring_looks_at_the_teams_a_run_loaded_unless_the_others_are_out_of_da
     con.execute("update mo_score set model_version = 'mo-v1-old', inputs_hash = 'x'")
     assert score_contusions(con, "run-4", date(2026, 11, 25)).rescored == 2
     assert con.execute("select count(*) from mo_risk").fetchone() == (2,)
+
+
+def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_would(
+    settings, tmp_path, monkeypatch
+):
+    """A league's first night, then one team's current season (injuries, exposures, imaging
+    and corrections) on the same day: the models refreshed by team equal a whole build."""
+    import shutil
+
+    from sideline.flows.model import build_models, model_parameters
+
+    from sideline.db import connect, model_relations
+    from sideline.generate import Plan, generate
+
+    export = tmp_path / "export"
+    files = generate(export, Plan(3, 12, 2, seed=3, end=TODAY.date() - timedelta(days=1)))
+    later = [
+        f
+        for f in files
+        if f.name.startswith(
+            ("injuries_rovers_2026", "exposures_rovers_2026", "imaging_rovers_2026")
+        )
+    ]
+    assert len(later) == 4  # injuries, exposures, imaging and the corrections
+    for f in files:
+        if f not in later:
+            shutil.copy(f, settings.inbox / f.name)
+    nightly.run(settings, now=TODAY)
+
+    builds: list[list[str]] = []
+    build = nightly.build_models
+
+    def recording(con, values, run_id=None):  # type: ignore[no-untyped-def]
+        builds.append(build(con, values, run_id))
+        return builds[-1]
+
+    monkeypatch.setattr(nightly, "build_models", recording)
+    for f in later:
+        shutil.copy(f, settings.inbox / f.name)
+    nightly.run(settings, now=TODAY)
+    refreshed = [name for name in builds[0] if name.endswith("(teams)")]
+    assert len(refreshed) == 13, builds[0]
+
+    con = connect(settings.database)
+    try:
+        relations = sorted(model_relations())
+        by_team = {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
+        con.begin()
+        build_models(con, model_parameters(settings, TODAY.date()))
+        whole = {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
+        con.rollback()
+    finally:
+        con.close()
+    for relation in relations:
+        assert by_team[relation] == whole[relation], relation
+    assert any(row[0] == "rovers" for row in by_team["injuries"])

@@ -1,5 +1,6 @@
 -- Current injuries without names. Region and tissue recorded as `unknown` are filled from a
 -- known OSIICS code; an unknown code fills nothing (data_completeness reports it).
+-- incremental: by team_id
 create or replace table stg_injuries as
 with latest as (
     select * from injuries_latest

@@ -3,6 +3,7 @@
 --      max(0, (return_date - time_loss_start) - 1); intermittent loss counts the days missed.
 -- calendar: return_date - injury_date, as injurytools counts.
 -- Still open at $as_of: right-censored, days to date by the same rule, flagged ongoing.
+-- incremental: by team_id
 create or replace table int_injury_days as
 with injuries as (
     select * from stg_injuries

@@ -1,5 +1,6 @@
 -- One row per injury event: several diagnoses of one event count once for incidence, with
 -- the severity (days lost) of the most severe diagnosis.
+-- incremental: by team_id
 create or replace table int_injury_events as
 with diagnoses as (
     select

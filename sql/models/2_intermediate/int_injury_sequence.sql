@@ -4,6 +4,7 @@
 -- late (2-12 months) or delayed (over 12 months) recurrence. Same region, other tissue: local.
 -- No earlier injury at all: index. Otherwise new. Diagnoses of the same event do not count as
 -- earlier than each other.
+-- incremental: by team_id
 create or replace table int_injury_sequence as
 with injuries as (
     select * from stg_injuries

@@ -4,6 +4,7 @@
 -- - `other_compartment`: coded to the hamstring or adductor: tier not_validated;
 -- - `diagnosed`: coded myositis ossificans.
 -- Everything else is not applicable. Both the risk model and data_completeness read this scope.
+-- incremental: by team_id
 create or replace table int_mo_inputs as
 with injuries as (
     select * from stg_injuries

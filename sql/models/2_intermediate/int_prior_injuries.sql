@@ -1,6 +1,7 @@
 -- Every earlier injury of the same athlete, pair by pair, with how the two compare. Diagnoses
 -- of one event (same athlete, day and time) are never earlier than each other. Both the
 -- subsequent-injury classification and the myositis ossificans re-injury factor read this.
+-- incremental: by team_id
 create or replace table int_prior_injuries as
 with injuries as (
     select * from stg_injuries

@@ -1,6 +1,7 @@
 -- What the data lacks, one row per finding: athletes with injuries but no exposure, injuries
 -- outside any exposure period of their athlete, open injuries older than the setting, fields
 -- the myositis ossificans risk model needs, and OSIICS codes not in the reference tables.
+-- incremental: by team_id
 create or replace table data_completeness as
 with injuries as (
     select * from stg_injuries

@@ -1,4 +1,5 @@
 -- Exposure hours by team, athlete, season and activity.
+-- incremental: by team_id
 create or replace table exposure_hours as
 select
     team_id,

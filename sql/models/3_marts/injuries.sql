@@ -1,5 +1,6 @@
 -- Analyst relation `injuries`: one current row per diagnosis, without names, with days lost,
 -- severity and the subsequent-injury class (CONTRACT section 4).
+-- incremental: by team_id
 create or replace table injuries as
 with injuries as (
     select * from stg_injuries

@@ -2,6 +2,7 @@
 -- open) during the period, over the athletes in the cohort (any exposure that season). The
 -- months are every month an exposure covers: a row that totals a period (a season's minutes,
 -- `date` to `period_end`) covers all of its months, not just the first.
+-- incremental: by team_id
 create or replace table injury_prevalence as
 with cohort as (
     select distinct team_id, season, athlete_id from int_exposure_months

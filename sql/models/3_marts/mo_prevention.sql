@@ -4,6 +4,7 @@
 -- recorded) and before the delay limit (`delay_hours`, a missing incident time counting as the
 -- end of that day, as in the model), how many had knee flexion measured at 12-48 h, and the
 -- days they cost.
+-- incremental: by team_id
 create or replace table mo_prevention as
 with limits as (
     select
