@@ -7,6 +7,10 @@ Only regular files are read, and never through a link. An entry that cannot be r
 link, a file the process may not open, a pipe) is not skipped silently: it comes out with its
 reason, under a key that changes when the entry does, so it is reported once and retried only
 after someone fixes it.
+
+A regular file is hashed once: its hash is kept under its size, times and inode
+(`inbox_seen`), and a file whose inode says the same is not read again. A league's inbox of
+thousands of exports is listed, not read, each night.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from sideline.db import sql
+from sideline.db import one_transaction, sql
 from sideline.staging import Failure
 
 from .read import read_bytes, sha256_of
@@ -35,28 +40,56 @@ class InboxFile:
 
 def discover(inbox: Path, con: duckdb.DuckDBPyConnection) -> list[InboxFile]:
     known = {row[0] for row in con.execute(sql("discover/known_files")).fetchall()}
+    before = {row[0]: row[1:] for row in con.execute(sql("discover/seen")).fetchall()}
     found: list[InboxFile] = []
     seen: dict[str, str] = {}
     if not inbox.is_dir():
         return found
+    now: dict[str, tuple[int, int, int, int, str]] = {}
     for path in sorted(p for p in inbox.iterdir() if not p.name.startswith(".")):
-        entry = _entry(path)
+        entry, inode = _entry(path, before.get(path.name))
+        if inode is not None and entry is not None:
+            now[path.name] = (*inode, entry.sha256)
         if entry is None or entry.sha256 in known:
             continue
         if entry.problem is None and entry.sha256 in seen:
             entry = InboxFile(path, entry.sha256, entry.size_bytes, seen[entry.sha256])
         found.append(entry)
         seen.setdefault(entry.sha256, path.name)
+    if now != before:
+        _remember(con, now)
     return found
 
 
-def _entry(path: Path) -> InboxFile | None:
+Inode = tuple[int, int, int, int]  # size, modification and change times (ns), inode number
+
+
+def _remember(
+    con: duckdb.DuckDBPyConnection, now: dict[str, tuple[int, int, int, int, str]]
+) -> None:
+    frame = pd.DataFrame(
+        [(name, *values) for name, values in now.items()],
+        columns=["name", "size_bytes", "mtime_ns", "ctime_ns", "inode", "sha256"],
+    )
+    con.register("seen_now", frame)
+    try:
+        with one_transaction(con):
+            con.execute(sql("discover/seen_replace"))
+    finally:
+        con.unregister("seen_now")
+
+
+def _entry(
+    path: Path, remembered: tuple[object, ...] | None
+) -> tuple[InboxFile | None, Inode | None]:
+    """The inbox entry at `path` (None: nothing to read) and, for a regular file, what its
+    inode says of it; `remembered` is what it said when the file was last hashed."""
     try:
         info = os.lstat(path)
     except OSError:
-        return None  # gone between listing and looking: nothing to read
+        return None, None  # gone between listing and looking: nothing to read
     if stat.S_ISDIR(info.st_mode):
-        return None  # folders (an archive a team keeps) are not inbox files
+        return None, None  # folders (an archive a team keeps) are not inbox files
     if stat.S_ISLNK(info.st_mode):
         target = os.readlink(path)
         return _problem(
@@ -65,11 +98,14 @@ def _entry(path: Path) -> InboxFile | None:
             "symlink",
             "the entry is a symbolic link; Sideline reads only regular files in the inbox and "
             "never follows links: copy the file itself into the inbox",
-        )
+        ), None
     if not stat.S_ISREG(info.st_mode):
         return _problem(
             path, f"special:{info.st_mode}", "not_a_file", "the entry is not a regular file"
-        )
+        ), None
+    inode = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    if remembered is not None and tuple(remembered[:4]) == inode:
+        return InboxFile(path, str(remembered[4]), info.st_size), inode
     try:
         data = read_bytes(path)
     except OSError as exc:
@@ -80,8 +116,8 @@ def _entry(path: Path) -> InboxFile | None:
             f"unreadable:{info.st_size}:{info.st_ctime_ns}",
             "unreadable",
             f"the file cannot be read: {exc.strerror}",
-        )
-    return InboxFile(path, sha256_of(data), len(data))
+        ), None
+    return InboxFile(path, sha256_of(data), len(data)), inode
 
 
 def _problem(path: Path, state: str, rule: str, message: str) -> InboxFile:

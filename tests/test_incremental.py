@@ -368,3 +368,39 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
     for relation in relations:
         assert by_team[relation] == whole[relation], relation
     assert any(row[0] == "rovers" for row in by_team["injuries"])
+
+
+def test_discovery_hashes_a_file_once_and_again_when_it_is_rewritten(settings, put, monkeypatch):
+    import os
+
+    from sideline.flows import discover as discover_module
+
+    from sideline.db import connect
+
+    put("injuries_1.csv", HEADER + injury("R1", "eagles", "first"))
+    nightly.run(settings, now=TODAY)
+    reads: list[str] = []
+    read_bytes = discover_module.read_bytes
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        reads.append(path.name)
+        return read_bytes(path)
+
+    monkeypatch.setattr(discover_module, "read_bytes", counting)
+    con = connect(settings.database)
+    try:
+        assert discover_module.discover(settings.inbox, con) == []
+        assert reads == []  # listed, not read
+        # rewritten in place with the same size and modification time: the change time moves
+        path = settings.inbox / "injuries_1.csv"
+        info = os.stat(path)
+        path.write_text(HEADER + injury("R1", "eagles", "other"), encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        assert os.stat(path).st_size == info.st_size
+        found = discover_module.discover(settings.inbox, con)
+        assert reads == ["injuries_1.csv"] and [f.path.name for f in found] == ["injuries_1.csv"]
+        reads.clear()
+        discover_module.discover(settings.inbox, con)
+        assert reads == []  # remembered again, under its new inode state
+    finally:
+        con.close()
