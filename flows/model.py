@@ -58,12 +58,9 @@ def build_models(
     `(teams)` where only the teams of run `run_id` were rebuilt. Without a run id every model
     is built whole."""
     write_mo_tables(con)
-    built = []
-    state = dict(con.execute(sql("model/state")).fetchall())
-    schema = con.execute(sql("model/schema_version")).fetchone()
     models = in_dependency_order(statements("models"))
     incremental = frozenset(relation_name(name) for name, text in models if is_incremental(text))
-    whole: set[str] = set()  # incremental models built whole in this run
+    builder = Builder(con, run_id, incremental)
     folder = files("sideline.sql").joinpath("reference")
     with (
         as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
@@ -77,26 +74,51 @@ def build_models(
         }
         if run_id is not None:
             execute(con, sql("model/touched_teams"), {"run_id": run_id})
-        for name, statement in models:
-            narrowed = team_sources(statement, incremental)
-            if narrowed is None:
-                execute(con, statement, {**values, **paths})
-                built.append(name)
-                continue
-            relation = relation_name(name)
-            key = build_key(statement, bound(statement, values), schema[0] if schema else None)
-            if run_id is not None and state.get(relation) == key and not narrowed & whole:
-                _refresh_teams(con, relation, narrowed, statement, values)
-                built.append(f"{name} (teams)")
-            else:
-                execute(con, statement, values)
-                execute(con, sql("model/state_set"), {"model": relation, "build_key": key})
-                whole.add(relation)
-                built.append(name)
+        built = [builder.build(name, statement, {**values, **paths}) for name, statement in models]
         # temporary tables go with the transaction if anything above fails; an error must not
         # be hidden by a cleanup that the aborted transaction refuses
         con.execute(sql("model/touched_teams_drop"))
     return built
+
+
+class Builder:
+    """Builds models one after another in one run: whole, or, for an incremental model whose
+    last whole build still holds, by refreshing the teams in `touched_teams` (which the caller
+    creates for run `run_id`)."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        run_id: str | None,
+        per_team: frozenset[str],
+    ) -> None:
+        self.con = con
+        self.run_id = run_id
+        self.per_team = per_team  # relations with rows of one team each, narrowed on refresh
+        self.state = dict(con.execute(sql("model/state")).fetchall())
+        schema = con.execute(sql("model/schema_version")).fetchone()
+        self.schema = schema[0] if schema else None
+        self.whole: set[str] = set()  # incremental relations built whole in this run
+
+    def build(
+        self, name: str, statement: str, values: dict[str, object], *, may_refresh: bool = True
+    ) -> str:
+        """Build the model `name` (`<layer>/<relation>.sql`); says how (`(teams)`: refreshed).
+        `may_refresh=False` builds it whole: its per-team sources changed beyond the teams."""
+        narrowed = team_sources(statement, self.per_team)
+        if narrowed is None:
+            execute(self.con, statement, values)
+            return name
+        relation = relation_name(name)
+        key = build_key(statement, bound(statement, values), self.schema)
+        fresh = self.state.get(relation) == key and not narrowed & self.whole
+        if self.run_id is not None and may_refresh and fresh:
+            _refresh_teams(self.con, relation, narrowed, statement, values)
+            return f"{name} (teams)"
+        execute(self.con, statement, values)
+        execute(self.con, sql("model/state_set"), {"model": relation, "build_key": key})
+        self.whole.add(relation)
+        return name
 
 
 INCREMENTAL = "-- incremental: by team_id"

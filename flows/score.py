@@ -20,6 +20,8 @@ from sideline.mo_params import FACTOR_NAMES, HIGH_TIERS, number
 from sideline.reminders import plan
 from sideline.risk import Contusion, Exam, assess, inputs_hash
 
+from .model import Builder
+
 
 def contusion_from_row(row: dict[str, Any]) -> Contusion:
     def clean(v: Any) -> Any:
@@ -54,11 +56,15 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     only = con.execute(sql("score/only_touched"), version).fetchone()
     execute(con, sql("score/teams"), {"only_touched": bool(only and only[0])})
     rescored, newly_high = _score(con, run_id, as_of)
+    # mo_risk is dated (each reminder's status on the run day): built whole on the first run of
+    # a day, or when every team was scored; otherwise the touched teams' rows are rebuilt
+    builder = Builder(con, run_id, frozenset({"mo_score", "int_mo_inputs", "stg_injuries"}))
+    values = {"as_of": as_of, "missed_shown": number("missed_shown_days")}
+    builder.build(
+        "score/mo_risk.sql", sql("score/mo_risk"), values, may_refresh=bool(only and only[0])
+    )
     # on an error the run's transaction takes the temporary tables with it
     con.execute(sql("score/teams_drop"))
-    execute(
-        con, sql("score/mo_risk"), {"as_of": as_of, "missed_shown": number("missed_shown_days")}
-    )
     return Scored(rescored, newly_high)
 
 

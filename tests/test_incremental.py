@@ -323,8 +323,9 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
 
     from sideline.flows.model import build_models, model_parameters
 
-    from sideline.db import connect, model_relations
+    from sideline.db import connect, execute, model_relations, sql
     from sideline.generate import Plan, generate
+    from sideline.mo_params import number
 
     export = tmp_path / "export"
     files = generate(export, Plan(3, 12, 2, seed=3, end=TODAY.date() - timedelta(days=1)))
@@ -349,6 +350,16 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
         return builds[-1]
 
     monkeypatch.setattr(nightly, "build_models", recording)
+    from sideline.flows import model as model_module
+
+    refreshed_relations: list[str] = []
+    refresh = model_module._refresh_teams
+
+    def refreshing(con, relation, *args):  # type: ignore[no-untyped-def]
+        refreshed_relations.append(relation)
+        return refresh(con, relation, *args)
+
+    monkeypatch.setattr(model_module, "_refresh_teams", refreshing)
     for f in later:
         shutil.copy(f, settings.inbox / f.name)
     nightly.run(settings, now=TODAY)
@@ -357,10 +368,12 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
 
     con = connect(settings.database)
     try:
-        relations = sorted(model_relations())
+        relations = sorted(model_relations() | {"mo_risk"})
         by_team = {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
         con.begin()
         build_models(con, model_parameters(settings, TODAY.date()))
+        values = {"as_of": TODAY.date(), "missed_shown": number("missed_shown_days")}
+        execute(con, sql("score/mo_risk"), values)
         whole = {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
         con.rollback()
     finally:
@@ -368,6 +381,7 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
     for relation in relations:
         assert by_team[relation] == whole[relation], relation
     assert any(row[0] == "rovers" for row in by_team["injuries"])
+    assert "mo_risk" in refreshed_relations and len(by_team["mo_risk"]) > 0
 
 
 def test_discovery_hashes_a_file_once_and_again_when_it_is_rewritten(settings, put, monkeypatch):

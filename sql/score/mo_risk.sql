@@ -8,6 +8,7 @@
 -- - overdue: past its last day, not done, still possible (imaging-triggered ones never close
 --   by time alone);
 -- - due: within its window.
+-- incremental: by team_id
 create or replace table mo_risk as
 with limits as (
     select
