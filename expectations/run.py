@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import great_expectations as gx
 import pandas as pd
@@ -76,20 +77,25 @@ def _context() -> Any:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def validate(table: str, staging: Path, ctx: Context) -> Verdict:
+def validate(table: str, staging: Path, ctx: Context, memory_limit: str | None = None) -> Verdict:
     """Run `table`'s suite over its relation in the staging file (which must be closed by
-    every writer). GX's connections are gone again when this returns."""
-    results = _run_suite(table, staging, ctx)
+    every writer), its DuckDB held to `memory_limit`. GX's connections are gone again when
+    this returns."""
+    results = _run_suite(table, staging, ctx, memory_limit)
     # DuckDB lets go of a file only when the last connection object to it is collected; GX's
     # engines hold theirs until then, and the pipeline database attaches the file next
     gc.collect()
     return _verdict(table, results)
 
 
-def _run_suite(table: str, staging: Path, ctx: Context) -> list[Any]:
+def _run_suite(
+    table: str, staging: Path, ctx: Context, memory_limit: str | None = None
+) -> list[Any]:
     context = _context()
     name = f"staging-{uuid.uuid4().hex}"
-    source = context.data_sources.add_sql(name, connection_string=f"duckdb:///{staging}")
+    # duckdb-engine reads DuckDB settings from the URL's query
+    query = f"?{urlencode({'memory_limit': memory_limit})}" if memory_limit else ""
+    source = context.data_sources.add_sql(name, connection_string=f"duckdb:///{staging}{query}")
     try:
         batch = (
             source.add_table_asset(table, table_name=table)

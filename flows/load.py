@@ -140,12 +140,16 @@ def insert(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.DataFrame) 
 def upsert(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     """New versions written for `table` from its valid staged rows; rows equal to their
     record's current version add none."""
+    history = f"{table.name}_history"
     con.execute(staged_view(table))
     try:
-        result = con.execute(sql_for("load/upsert", history=f"{table.name}_history")).fetchone()
+        result = con.execute(sql_for("load/upsert", history=history)).fetchall()
     finally:
         con.execute("drop view staged")
-    return int(result[0]) if result else 0
+    twice = con.execute(sql_for("load/unique_versions", history=history)).fetchall()
+    if twice and twice[0][0]:
+        raise RuntimeError(f"{history}: this run wrote {twice[0][0]} row(s) under a key twice")
+    return int(result[0][0]) if result else 0
 
 
 def write_run(

@@ -80,7 +80,7 @@ def run(
     local_now = now or settings.now()
     as_of = local_now.date()
     settings.inbox.mkdir(parents=True, exist_ok=True)
-    con = connect(settings.database)
+    con = connect(settings.database, settings.memory_limit)
     staging: Staging | None = None
     step, summary = "discover", None
     try:
@@ -89,7 +89,7 @@ def run(
         files = as_step(discover)(settings.inbox, con)
         progress(f"discover: {len(files)} new file(s)")
         step = "read"
-        staging = Staging(settings.staging)
+        staging = Staging(settings.staging, settings.memory_limit)
         staged = as_step(pipeline.read_files)(files, staging, settings.tz, progress)
         step = "validate"
         progress("validate")

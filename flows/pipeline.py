@@ -328,7 +328,7 @@ def record_start_failure(
     run_id, started_at = new_run_id()
     failure = RunFailed(step, error, None)
     try:
-        con = connect(settings.database)
+        con = connect(settings.database, settings.memory_limit)
     except Exception:
         notify(settings, "run_failed", failure_details(run_id, failure, trigger))
         raise

@@ -33,8 +33,9 @@ STAGING_CONFIG = {"preserve_insertion_order": False}  # rows carry their own ids
 class Staging:
     """Staged rows of one run, per contract table, with the failures GX found."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_limit: str | None = None) -> None:
         self.path = path
+        self.memory_limit = memory_limit
         path.parent.mkdir(parents=True, exist_ok=True)
         self.discard(path)
         self.next_id = 0
@@ -96,7 +97,8 @@ class Staging:
     def _writer(self) -> duckdb.DuckDBPyConnection:
         # autocommit: each chunk commits on its own, so no transaction holds every staged row
         if self._con is None:
-            self._con = duckdb.connect(str(self.path), config=STAGING_CONFIG)
+            limit = {"memory_limit": self.memory_limit} if self.memory_limit else {}
+            self._con = duckdb.connect(str(self.path), config={**STAGING_CONFIG, **limit})
         return self._con
 
     def close(self) -> None:

@@ -49,7 +49,7 @@ def validate_files(
             con.execute(unique_statement(TABLES[name]))
             if name == "imaging":
                 con.execute(sql("validate/injury_found"))
-        verdict = validate(name, staging.path, ctx)
+        verdict = validate(name, staging.path, ctx, settings.memory_limit)
         out.results.extend(verdict.results)
         failed = sorted(verdict.failed_ids)
         if failed:

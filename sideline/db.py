@@ -160,8 +160,9 @@ def one_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the pipeline database for writing, migrated to the current schema."""
+def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the pipeline database for writing, migrated to the current schema; with a memory
+    limit (SIDELINE_MEMORY_LIMIT), what it cannot hold spills beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(
@@ -173,6 +174,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
                 # models are whole tables: keeping their rows in insertion order costs memory
                 # at league scale and buys nothing, since every reader sorts
                 "preserve_insertion_order": False,
+                **({"memory_limit": memory_limit} if memory_limit else {}),
             },
         )
     except duckdb.IOException as exc:

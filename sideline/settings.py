@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DayCount = Literal["ioc", "calendar"]
 PREFIX = "SIDELINE_"
+MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 class SettingsError(ValueError):
@@ -46,6 +48,8 @@ class Settings:
     notify: str | None = None  # a command that receives alerts as JSON on stdin
     run_timeout_minutes: int = 120
     prefect_port: int = 4200  # the local Prefect server `serve` starts (loopback only)
+    # what each DuckDB database of a run may hold in memory; beyond it, DuckDB spills to disk
+    memory_limit: str = "1GB"
 
     def __post_init__(self) -> None:
         try:
@@ -64,6 +68,10 @@ class Settings:
             raise SettingsError("SIDELINE_RUN_TIMEOUT_MINUTES must be 1 or more")
         if not 1024 <= self.prefect_port <= 65535:
             raise SettingsError("SIDELINE_PREFECT_PORT must be a port number 1024-65535")
+        if not MEMORY.fullmatch(self.memory_limit.strip()):
+            raise SettingsError(
+                "SIDELINE_MEMORY_LIMIT must be an amount of memory such as 1GB or 1500MB"
+            )
         if len(self.schedule.split()) != 5:
             raise SettingsError("SIDELINE_SCHEDULE must be a five-field cron expression")
 
@@ -128,6 +136,8 @@ class Settings:
             kwargs["schedule"] = v
         if v := env.get(PREFIX + "NOTIFY"):
             kwargs["notify"] = v
+        if v := env.get(PREFIX + "MEMORY_LIMIT"):
+            kwargs["memory_limit"] = v.strip()
         for field_name in (
             "season_start_month",
             "open_injury_days",

@@ -418,3 +418,68 @@ def test_discovery_hashes_a_file_once_and_again_when_it_is_rewritten(settings, p
         assert reads == []  # remembered again, under its new inode state
     finally:
         con.close()
+
+
+def test_a_run_that_writes_a_key_twice_stops_before_it_commits(settings, put, monkeypatch):
+    """Exposure history has no index to refuse a duplicate key (DuckDB keeps indexes in memory;
+    at league scale the run's part passed any limit): each run checks its own rows instead."""
+    from sideline.flows import load, pipeline
+
+    from sideline.db import sql_for as real_sql_for
+
+    from .conftest import dump
+
+    put("exposures_1.csv", EXPOSURES + "eagles,E1,2026-09-01,training,60\n")
+    nightly.run(settings, now=TODAY)
+    before = dump(settings.database)
+
+    def doubled(name: str, **identifiers: str) -> str:
+        statement = real_sql_for(name, **identifiers)
+        if name == "load/upsert":  # a broken upsert: every new row written twice
+            statement = statement.replace(
+                "select * from final", "select * from final union all select * from final"
+            )
+        return statement
+
+    monkeypatch.setattr(load, "sql_for", doubled)
+    put("exposures_2.csv", EXPOSURES + "eagles,E1,2026-09-01,training,75\n")
+    with pytest.raises(pipeline.RunFailed, match="under a key twice"):
+        nightly.run(settings, now=TODAY)
+    after = dump(settings.database)
+    after.pop("run_log"), before.pop("run_log")
+    assert after == before
+
+
+def test_every_duckdb_of_a_run_holds_to_the_memory_limit(settings, put, monkeypatch):
+    """SIDELINE_MEMORY_LIMIT bounds the pipeline database, the staging file and the DuckDB
+    that Great Expectations validates with (bounded memory at league scale: 10M exposure rows
+    ran within 1.53 GiB at 1GB, benchmarks/run.py)."""
+    import duckdb
+    import sqlalchemy
+
+    from sideline.settings import Settings, SettingsError
+
+    assert Settings.from_env({"SIDELINE_MEMORY_LIMIT": "750MB"}).memory_limit == "750MB"
+    with pytest.raises(SettingsError, match="SIDELINE_MEMORY_LIMIT"):
+        Settings.from_env({"SIDELINE_MEMORY_LIMIT": "lots"})
+
+    limits: list[str] = []
+    real_connect = duckdb.connect
+    real_engine = sqlalchemy.create_engine
+
+    def connect(database=":memory:", *args, config=None, **kwargs):  # type: ignore[no-untyped-def]
+        if config and "memory_limit" in config:
+            limits.append(f"duckdb:{config['memory_limit']}")
+        return real_connect(database, *args, config=config or {}, **kwargs)
+
+    def create_engine(url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "memory_limit=" in str(url):
+            limits.append("gx:" + str(url).rsplit("memory_limit=", 1)[1])
+        return real_engine(url, *args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", connect)
+    monkeypatch.setattr(sqlalchemy, "create_engine", create_engine)
+    put("exposures_1.csv", EXPOSURES + "eagles,E1,2026-09-01,training,60\n")
+    nightly.run(dataclasses.replace(settings, memory_limit="750MB"), now=TODAY)
+    assert {"duckdb:750MB", "gx:750MB"} <= set(limits)
+    assert limits.count("duckdb:750MB") >= 2  # the pipeline database and the staging file
