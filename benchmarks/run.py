@@ -10,7 +10,9 @@ For each size (teams x athletes x seasons of `sideline generate`), in its own pr
 - a full first run of the nightly sequence (`flows.nightly.run`, the stages the flow runs as
   Prefect tasks, without Prefect's start-up; benchmarks/nightly.py times that), per stage;
 - a 1,000-row increment (a re-sent export correcting 1,000 exposure rows of one team) on that
-  warehouse, per stage.
+  warehouse, per stage, on the day of the full run: it costs what changed (one team);
+- another on the next day: every board is dated and every model counting open injuries to the
+  day is rebuilt, so the first run of a day costs more than what its rows changed.
 Peak RSS is the process's own high-water mark. Then the demo against a trivial 3-task flow,
 both as deployments on one local Prefect server (benchmarks/nightly.py), and the league
 fan-out with one and two workers. `--pages` also opens every page in Chromium.
@@ -39,13 +41,15 @@ from nightly import free_port  # noqa: E402  (benchmarks/nightly.py, beside this
 STAGES = ("discover", "read", "validate", "load", "model", "score", "publish", "publish: site")
 
 
-def timed_run(home: Path) -> dict[str, object]:
-    """One nightly run over `home`'s inbox, seconds per stage (from its progress messages)."""
+def timed_run(home: Path, days_later: int = 0) -> dict[str, object]:
+    """One nightly run over `home`'s inbox, seconds per stage (from its progress messages), as
+    if run `days_later` days after today."""
     from sideline.flows import nightly
 
     from sideline.settings import Settings
 
     settings = Settings(home=home, timezone="UTC")
+    now = settings.now() + timedelta(days=days_later)
     marks: list[tuple[str, float]] = []
 
     def progress(message: str) -> None:
@@ -54,7 +58,7 @@ def timed_run(home: Path) -> dict[str, object]:
             marks.append((stage, time.perf_counter()))
 
     started = time.perf_counter()
-    summary = nightly.run(settings, progress=progress)
+    summary = nightly.run(settings, progress=progress, now=now)
     ended = time.perf_counter()
     seconds: dict[str, float] = {}
     for (stage, at), (_, until) in zip(marks, [*marks[1:], ("end", ended)], strict=True):
@@ -121,8 +125,17 @@ def size(spec: str) -> dict[str, object]:
     increment(home)
     nightly = _child(str(HERE / "run.py"), "--one-run", str(home))
     print(f"  increment {nightly['seconds']} s {nightly['stages']}", flush=True)
-    result = {"size": spec, "floor": floor, "full_run": full, "increment": nightly, "home": home}
-    return result
+    increment(home)
+    next_day = _child(str(HERE / "run.py"), "--one-run", str(home), "--days-later", "1")
+    print(f"  increment, next day {next_day['seconds']} s {next_day['stages']}", flush=True)
+    return {
+        "size": spec,
+        "floor": floor,
+        "full_run": full,
+        "increment": nightly,
+        "increment_next_day": next_day,
+        "home": home,
+    }
 
 
 def league_fan_out(spec: str, workers: int) -> dict[str, object]:
@@ -197,17 +210,21 @@ def demo_against_trivial() -> dict[str, object]:
 def table(results: list[dict[str, object]]) -> str:
     lines = [
         "| inbox (teams x athletes x seasons) | exposure rows | floor | full run | "
-        "full / floor | peak RSS (full) | 1,000-row increment | increment / full |",
-        "|---|---|---|---|---|---|---|---|",
+        "full / floor | peak RSS (full) | 1,000-row increment | increment / full | "
+        "increment, next day | next day / full |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        floor, full, inc = r["floor"], r["full_run"], r["increment"]
-        assert isinstance(floor, dict) and isinstance(full, dict) and isinstance(inc, dict)
+        floor, full = r["floor"], r["full_run"]
+        inc, later = r["increment"], r["increment_next_day"]
+        assert isinstance(floor, dict) and isinstance(full, dict)
+        assert isinstance(inc, dict) and isinstance(later, dict)
         lines.append(
             f"| {r['size']} | {floor['rows']['exposures']:,} | {floor['seconds']:.1f} s | "
             f"{full['seconds']:.1f} s | {full['seconds'] / floor['seconds']:.1f}x | "
-            f"{full['peak_rss_gib']:.2f} GiB | {inc['seconds']:.1f} s | "
-            f"{100 * inc['seconds'] / full['seconds']:.0f}% |"
+            f"{full['peak_rss_gib']:.2f} GiB | {inc['seconds']:.2f} s | "
+            f"{100 * inc['seconds'] / full['seconds']:.1f}% | {later['seconds']:.2f} s | "
+            f"{100 * later['seconds'] / full['seconds']:.1f}% |"
         )
     return "\n".join(lines)
 
@@ -244,9 +261,10 @@ def main() -> None:
         help="time the demo against a trivial 3-task flow on one Prefect server",
     )
     parser.add_argument("--one-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--days-later", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one_run:
-        print(json.dumps(timed_run(args.one_run)))
+        print(json.dumps(timed_run(args.one_run, args.days_later)))
         return
     results = [size(spec) for spec in args.sizes.split(",") if spec]
     print()

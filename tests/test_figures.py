@@ -27,6 +27,21 @@ RATES = pd.DataFrame(
 )
 
 
+# a closed injury and an open one; the first name would be markup if it were not escaped
+TIMELINE = pd.DataFrame(
+    {
+        "athlete_id": ["A1", "A2"],
+        "athlete_name": ["<b>Ann</b>", None],
+        "injury_date": [date(2026, 9, 1), date(2026, 9, 5)],
+        "end_date": [date(2026, 9, 10), date(2026, 11, 25)],
+        "is_ongoing": [False, True],
+        "severity": ["8-28", "ongoing"],
+        "body_region": ["thigh", "knee"],
+        "tissue": ["muscle_contusion", "ligament"],
+    }
+)
+
+
 def drawn(fig: dict) -> go.Figure:
     """The figure as plotly validates it (a ValueError names any unknown property)."""
     return go.Figure(fig)
@@ -66,19 +81,7 @@ def test_risk_matrix_has_iso_burden_curves_through_the_categories():
 
 
 def test_timeline_escapes_names_and_marks_open_injuries():
-    timeline = pd.DataFrame(
-        {
-            "athlete_id": ["A1", "A2"],
-            "athlete_name": ["<b>Ann</b>", None],
-            "injury_date": [date(2026, 9, 1), date(2026, 9, 5)],
-            "end_date": [date(2026, 9, 10), date(2026, 11, 25)],
-            "is_ongoing": [False, True],
-            "severity": ["8-28", "ongoing"],
-            "body_region": ["thigh", "knee"],
-            "tissue": ["muscle_contusion", "ligament"],
-        }
-    )
-    fig = drawn(figures.athlete_timeline(timeline))
+    fig = drawn(figures.athlete_timeline(TIMELINE))
     closed, ongoing = fig.data
     assert list(closed.y) == ["&lt;b&gt;Ann&lt;/b&gt;"] and list(ongoing.y) == ["A2"]
     # the hatched bars have a legend entry saying what they are
@@ -104,18 +107,6 @@ def test_every_builder_writes_figures_plotly_validates():
         }
     )
     prevalence = pd.DataFrame({"period_label": ["2026-09", "2026-10"], "prevalence": [0.1, 0.2]})
-    timeline = pd.DataFrame(
-        {
-            "athlete_id": ["A1", "A2"],
-            "athlete_name": ["Ann", None],
-            "injury_date": [date(2026, 9, 1), date(2026, 9, 5)],
-            "end_date": [date(2026, 9, 10), date(2026, 11, 25)],
-            "is_ongoing": [False, True],
-            "severity": ["8-28", "ongoing"],
-            "body_region": ["thigh", "knee"],
-            "tissue": ["muscle_contusion", "ligament"],
-        }
-    )
     trend = pd.DataFrame(
         {
             "started_at": pd.to_datetime(["2026-11-24 02:00", "2026-11-25 02:00"]),
@@ -131,11 +122,11 @@ def test_every_builder_writes_figures_plotly_validates():
         figures.risk_matrix(categories),
         figures.monthly_prevalence(prevalence),
         *(figures.by_category(categories, d) for d in ("body_region", "tissue", "mechanism")),
-        figures.athlete_timeline(timeline),
+        figures.athlete_timeline(TIMELINE),
         figures.runs_trend(trend),
         figures.incidence_by_season(RATES.iloc[0:0]),
         figures.risk_matrix(categories.iloc[0:0]),
-        figures.athlete_timeline(timeline.iloc[0:0]),
+        figures.athlete_timeline(TIMELINE.iloc[0:0]),
         figures.runs_trend(trend.iloc[0:0]),
     ]
     for fig in built:
