@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from sideline import reminders, risk
 from sideline.db import query
 from sideline.mo_params import (
     FACTOR_NAMES,
@@ -53,15 +54,23 @@ PAGES_FILE = "pages.json"  # each team's page key and its line on the index
 
 
 def _code_version() -> str:
-    """What renders the pages: this package's code and templates, its queries, the model."""
+    """What renders the pages: this package's code and templates, every SQL statement (the
+    models and scores the pages show as well as the pages' own queries), the risk model, and
+    the scoring code."""
     digest = hashlib.sha256(MODEL_VERSION.encode())
     package = Path(__file__).parent
     sources = [*package.glob("*.py"), *(package / "templates").glob("*.html")]
-    queries = files("sideline.sql").joinpath("dashboards")
+    sources += [Path(module.__file__ or "") for module in (risk, reminders)]
     for path in sorted(sources):
         digest.update(path.name.encode() + path.read_bytes())
-    for query_file in sorted(queries.iterdir(), key=lambda q: q.name):
-        digest.update(query_file.name.encode() + query_file.read_bytes())
+    folders = [files("sideline.sql")]
+    while folders:
+        folder = folders.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                folders.append(entry)
+            elif entry.name.endswith((".sql", ".csv")):
+                digest.update(entry.name.encode() + entry.read_bytes())
     return digest.hexdigest()
 
 

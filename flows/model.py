@@ -97,7 +97,8 @@ class Builder:
         self.per_team = per_team  # relations with rows of one team each, narrowed on refresh
         self.state = dict(con.execute(sql("model/state")).fetchall())
         schema = con.execute(sql("model/schema_version")).fetchone()
-        self.schema = schema[0] if schema else None
+        # what a model reads whole besides its SQL and parameters: the schema, the global tables
+        self.schema = (schema[0] if schema else None, globals_version())
         self.whole: set[str] = set()  # incremental relations built whole in this run
 
     def build(
@@ -150,12 +151,32 @@ def team_sources(
     return per_team
 
 
+def globals_version() -> str:
+    """The contents of the global tables incremental models read whole: the risk model's
+    parameter and reminder tables (as written before the models) and the reference files. A
+    change builds every incremental model whole."""
+    tables = json.dumps([parameter_rows(), reminder_rows()], default=str)
+    return hashlib.sha256(tables.encode() + _reference_digest()).hexdigest()
+
+
+@cache
+def _reference_digest() -> bytes:
+    digest = hashlib.sha256()
+    for entry in sorted(
+        files("sideline.sql").joinpath("reference").iterdir(), key=lambda e: e.name
+    ):
+        if entry.name.endswith(".csv"):
+            digest.update(entry.name.encode() + entry.read_bytes())
+    return digest.digest()
+
+
 def relation_name(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".sql")
 
 
 def build_key(statement: str, parameters: dict[str, object], schema: object) -> str:
-    """What a whole build of a model was made from: its SQL, its parameters, the schema."""
+    """What a whole build of a model was made from: its SQL, its parameters, the schema and
+    the global tables it reads."""
     text = json.dumps([statement, sorted(parameters.items()), schema], default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

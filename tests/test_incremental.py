@@ -64,7 +64,7 @@ def test_a_night_renders_only_the_teams_it_changed(settings, put, rendered):
     assert sorted(rendered) == ["eagles", "rovers"]
 
 
-def test_a_lost_page_or_new_settings_render_again(settings, put, rendered):
+def test_a_lost_page_or_new_settings_render_again(settings, put, rendered, monkeypatch):
     put("injuries_1.csv", HEADER + injury("R1", "eagles", "a") + injury("R2", "rovers", "b"))
     nightly.run(settings, now=TODAY)
     (settings.site / "teams" / "rovers" / "surveillance.html").unlink()
@@ -80,6 +80,12 @@ def test_a_lost_page_or_new_settings_render_again(settings, put, rendered):
 
     rendered.clear()
     (settings.site / "pages.json").write_text("not json", encoding="utf-8")
+    nightly.run(changed, now=TODAY)
+    assert sorted(rendered) == ["eagles", "rovers"]
+
+    # an upgrade: any SQL, template or dashboard code that differs renders every page again
+    rendered.clear()
+    monkeypatch.setattr(site_module, "CODE_VERSION", "another release")
     nightly.run(changed, now=TODAY)
     assert sorted(rendered) == ["eagles", "rovers"]
 
@@ -483,3 +489,32 @@ def test_every_duckdb_of_a_run_holds_to_the_memory_limit(settings, put, monkeypa
     nightly.run(dataclasses.replace(settings, memory_limit="750MB"), now=TODAY)
     assert {"duckdb:750MB", "gx:750MB"} <= set(limits)
     assert limits.count("duckdb:750MB") >= 2  # the pipeline database and the staging file
+
+
+def test_a_change_of_a_global_table_builds_every_incremental_model_whole(monkeypatch):
+    """A risk-model parameter is read whole by int_mo_inputs for every team: changing it must
+    not leave the untouched teams' rows as they were."""
+    from datetime import date
+    from pathlib import Path
+
+    from sideline.flows.model import build_models, model_parameters
+
+    from sideline import mo_params
+    from sideline.settings import Settings
+
+    from .models import build
+    from .test_risk_pipeline import contusion
+
+    con = build([contusion("C1", "2026-09-06")], run_id="run-1")
+    values = model_parameters(Settings(home=Path("unused"), timezone="UTC"), date(2026, 11, 25))
+    assert "2_intermediate/int_mo_inputs.sql (teams)" in build_models(con, values, "run-1")
+    longer = tuple(
+        mo_params.Param(p.name, 90, p.unit, p.rule, p.evidence)
+        if p.name == "open_prior_days"
+        else p
+        for p in mo_params.PARAMETERS
+    )
+    monkeypatch.setattr(mo_params, "PARAMETERS", longer)
+    built = build_models(con, values, "run-1")
+    assert "2_intermediate/int_mo_inputs.sql" in built
+    assert not any(name.endswith("(teams)") for name in built)
