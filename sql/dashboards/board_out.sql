@@ -16,7 +16,7 @@ with injuries as (
         marts.side,
         marts.days_lost,
         marts.is_ongoing
-    from injuries_latest as latest
+    from int_injury_names as latest
     inner join injuries as marts using (team_id, record_id)
     where latest.team_id = $team_id
 ),

@@ -23,7 +23,7 @@ select
     risk.missing_fields,
     coalesce(exams.exams, []) as exams
 from mo_risk as risk
-inner join injuries_latest as latest using (team_id, record_id)
+inner join int_injury_names as latest using (team_id, record_id)
 left join int_mo_inputs as exams using (team_id, record_id)
 where risk.team_id = $team_id
     -- still out, back within four weeks, MO suspected or diagnosed within the year, or an

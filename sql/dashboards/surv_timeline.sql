@@ -10,6 +10,6 @@ select
     marts.body_region,
     marts.tissue
 from injuries as marts
-inner join injuries_latest as latest using (team_id, record_id)
+inner join int_injury_names as latest using (team_id, record_id)
 where marts.team_id = $team_id and marts.season = season_label($as_of, $season_start_month)
 order by latest.athlete_id, marts.injury_date
