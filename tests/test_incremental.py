@@ -503,18 +503,12 @@ def test_a_change_of_a_global_table_builds_every_incremental_model_whole(monkeyp
     from sideline.settings import Settings
 
     from .models import build
-    from .test_risk_pipeline import contusion
+    from .test_risk_pipeline import contusion, with_parameter
 
     con = build([contusion("C1", "2026-09-06")], run_id="run-1")
     values = model_parameters(Settings(home=Path("unused"), timezone="UTC"), date(2026, 11, 25))
     assert "2_intermediate/int_mo_inputs.sql (teams)" in build_models(con, values, "run-1")
-    longer = tuple(
-        mo_params.Param(p.name, 90, p.unit, p.rule, p.evidence)
-        if p.name == "open_prior_days"
-        else p
-        for p in mo_params.PARAMETERS
-    )
-    monkeypatch.setattr(mo_params, "PARAMETERS", longer)
+    monkeypatch.setattr(mo_params, "PARAMETERS", with_parameter("open_prior_days", 90))
     built = build_models(con, values, "run-1")
     assert "2_intermediate/int_mo_inputs.sql" in built
     assert not any(name.endswith("(teams)") for name in built)

@@ -402,6 +402,15 @@ def test_atypical_card_stays_on_the_board_until_a_later_exam_resolves_it():
     assert query(resolved, "dashboards/board_risk", values).empty
 
 
+def with_parameter(name: str, value: object) -> tuple[object, ...]:
+    """The risk model's parameter table with one value changed."""
+    from dataclasses import replace
+
+    from sideline import mo_params
+
+    return tuple(replace(p, value=value) if p.name == name else p for p in mo_params.PARAMETERS)
+
+
 def test_the_sql_reads_the_parameter_table(monkeypatch):
     from sideline import mo_params
 
@@ -418,13 +427,7 @@ def test_the_sql_reads_the_parameter_table(monkeypatch):
         ("unknown",)
     ]
     # one entry changed: the SQL follows it, and the version changes with it
-    longer = tuple(
-        mo_params.Param(p.name, 90, p.unit, p.rule, p.evidence)
-        if p.name == "open_prior_days"
-        else p
-        for p in mo_params.PARAMETERS
-    )
-    monkeypatch.setattr(mo_params, "PARAMETERS", longer)
+    monkeypatch.setattr(mo_params, "PARAMETERS", with_parameter("open_prior_days", 90))
     monkeypatch.setitem(mo_params.PARAM, "open_prior_days", 90)
     assert mo_params._version() != mo_params.MODEL_VERSION
     assert table(build(rows), "select reinjury from mo_risk where record_id = 'LATE'") == [
