@@ -30,7 +30,7 @@ from importlib.resources import as_file, files
 
 import duckdb
 
-from sideline.db import bound, execute, sql, sql_for, statements
+from sideline.db import bound, execute, relation_name, sql, sql_for, statements
 from sideline.mo_params import parameter_rows, reminder_rows
 from sideline.settings import Settings
 
@@ -168,10 +168,6 @@ def _reference_digest() -> bytes:
         if entry.name.endswith(".csv"):
             digest.update(entry.name.encode() + entry.read_bytes())
     return digest.digest()
-
-
-def relation_name(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".sql")
 
 
 def build_key(statement: str, parameters: dict[str, object], schema: object) -> str:

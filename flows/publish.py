@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -28,10 +27,8 @@ from sideline.analyst_docs import comment
 from sideline.db import ANALYST_CREATE, execute, one_transaction, sql, sql_for, statements
 from sideline.settings import Settings
 
-from .model import sources
+from .model import COMMENT, is_incremental, sources
 
-INCREMENTAL = "-- incremental: by team_id"
-COMMENT = re.compile(r"--[^\n]*")
 GROWTH_LIMIT = 2  # patched size over whole-built size that triggers a whole build
 
 
@@ -107,15 +104,14 @@ def _fill(
         con.executemany(sql("publish/changed_team"), [[team] for team in changed])
     for _name, statement in analyst:
         relation = relation_of(statement)
-        incremental = any(line.strip() == INCREMENTAL for line in statement.splitlines())
-        if changed is not None and incremental:
+        if changed is not None and is_incremental(statement):
             _patch(con, relation, statement, values, changed)
             continue
         if changed is not None:
             con.execute(sql_for("publish/relation_drop", relation=relation))
         execute(con, statement, values)
     # inside the snapshot's transaction: on an error, the rollback takes it with it
-    con.execute(sql("publish/changed_drop"))
+    con.execute(sql("model/touched_teams_drop"))
 
 
 def _patch(
@@ -132,9 +128,9 @@ def _patch(
     select = ANALYST_CREATE.sub("", COMMENT.sub("", statement).strip(), count=1)
     (source,) = sources(select)
     con.execute(sql_for("publish/patch_delete", relation=relation))
-    con.execute(sql_for("publish/changed_rows", relation=source))
+    con.execute(sql_for("model/touched_rows", relation=source))
     execute(con, f"insert into snap.{relation} {select}", values)
-    con.execute(sql_for("publish/changed_rows_drop", relation=source))
+    con.execute(sql_for("model/touched_drop", relation=source))
 
 
 def relation_of(statement: str) -> str:
@@ -155,16 +151,11 @@ def _record(
     the snapshot, never lead it)."""
     built = con.execute(sql("publish/state_build")).fetchone()
     size = whole_bytes if whole_bytes is not None else (built[1] if built else 0)
-    con.begin()
-    try:
+    with one_transaction(con):
         con.execute(sql("publish/state_clear"))
         execute(con, sql("publish/state_build_set"), {"build_key": key, "whole_bytes": size})
         if versions:
             con.executemany(sql("publish/state_team_set"), sorted(versions.items()))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def _fsync(path: Path) -> None:

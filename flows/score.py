@@ -53,16 +53,15 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     every team is (`sql/score/only_touched.sql`)."""
     execute(con, sql("model/touched_teams"), {"run_id": run_id})
     version = {"model_version": risk.MODEL_VERSION}  # the version `assess` writes
-    only = con.execute(sql("score/only_touched"), version).fetchone()
-    execute(con, sql("score/teams"), {"only_touched": bool(only and only[0])})
+    found = con.execute(sql("score/only_touched"), version).fetchone()
+    only_touched = bool(found and found[0])
+    execute(con, sql("score/teams"), {"only_touched": only_touched})
     rescored, newly_high = _score(con, run_id, as_of)
     # mo_risk is dated (each reminder's status on the run day): built whole on the first run of
     # a day, or when every team was scored; otherwise the touched teams' rows are rebuilt
     builder = Builder(con, run_id, frozenset({"mo_score", "int_mo_inputs", "stg_injuries"}))
     values = {"as_of": as_of, "missed_shown": number("missed_shown_days")}
-    builder.build(
-        "score/mo_risk.sql", sql("score/mo_risk"), values, may_refresh=bool(only and only[0])
-    )
+    builder.build("score/mo_risk.sql", sql("score/mo_risk"), values, may_refresh=only_touched)
     # on an error the run's transaction takes the temporary tables with it
     con.execute(sql("score/teams_drop"))
     return Scored(rescored, newly_high)

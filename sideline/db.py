@@ -20,8 +20,8 @@ from sideline.catalogue import TABLES
 from sideline.staging import row_hash_sql
 
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
-# the only relation names ever filled into a statement: the history tables upserts write
-# and the staging relations of the contract tables
+# the relation names ever filled into a statement (with the models' and the snapshot's, see
+# sql_for): the contract tables' history, current views and staging relations, and the scores
 IDENTIFIERS = (
     frozenset(f"{name}_history" for name in TABLES)
     | frozenset(f"{name}_latest" for name in TABLES)
@@ -80,12 +80,15 @@ def statements(folder: str) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def relation_name(path: str) -> str:
+    """The relation a model file builds (`<layer>/<relation>.sql`)."""
+    return path.rsplit("/", 1)[-1].removesuffix(".sql")
+
+
 @cache
 def model_relations() -> frozenset[str]:
     """The relations the SQL models build (`sql/models/<layer>/<relation>.sql`)."""
-    return frozenset(
-        path.rsplit("/", 1)[-1].removesuffix(".sql") for path, _ in statements("models")
-    )
+    return frozenset(relation_name(path) for path, _ in statements("models"))
 
 
 ANALYST_CREATE = re.compile(r"^create table snap\.(\w+) as\s", re.MULTILINE)

@@ -1,1 +1,1 @@
-insert into snapshot_changed (team_id) values (?)
+insert into touched_teams (team_id) values (?)
