@@ -3,29 +3,23 @@
 Parsing never decides validity on its own: for each typed column it records whether the text
 parsed (`ok__<column>`), and the expectation suites turn that into a row verdict. Raw text is
 kept beside the value (`raw__<column>`) so a quarantined cell is stored exactly as it came.
+Each distinct text is parsed once (`parse_text`); the staging database spreads the result over
+the rows (flows/stage.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-from sideline.catalogue import UNKNOWN, Column, Table
+from sideline.catalogue import UNKNOWN, Column
 from sideline.staging import (
-    CONTROL,
-    EXTRA_COL,
-    FILE_COL,
-    PARSED_KINDS,
-    ROW_COL,
     SLASH_DATE,
-    clean,
-    ok,
-    raw,
 )
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
@@ -48,49 +42,26 @@ class FileFormat:
     decimal_comma: bool
 
 
-def detect_format(frame: pd.DataFrame, table: Table, delimiter: str | None) -> FileFormat:
+def detect_format(dates: Iterable[object], delimiter: str | None) -> FileFormat:
     """DD/MM/YYYY is accepted only when the file's own dates show it (a day above 12 in the
-    first place and none in the second); otherwise a slash date is ambiguous and fails."""
+    first place and none in the second); otherwise a slash date is ambiguous and fails.
+    `dates` are the texts of the file's date columns, each distinct one at least once."""
     first_over_12 = second_over_12 = False
-    for col in (c.name for c in table.columns if c.kind == "date"):
-        # each distinct date once; most files hold none with a slash
-        for value in pd.unique(frame[col].to_numpy()):
-            match = SLASH_DATE.match(value) if isinstance(value, str) and "/" in value else None
-            if match:
-                first_over_12 |= int(match[1]) > 12
-                second_over_12 |= int(match[2]) > 12
+    for value in dates:
+        match = SLASH_DATE.match(value) if isinstance(value, str) and "/" in value else None
+        if match:
+            first_over_12 |= int(match[1]) > 12
+            second_over_12 |= int(match[2]) > 12
     return FileFormat(
         day_first=first_over_12 and not second_over_12, decimal_comma=delimiter == ";"
     )
 
 
-def parse_frame(staged: pd.DataFrame, table: Table, fmt: FileFormat, tz: ZoneInfo) -> pd.DataFrame:
-    """Typed frame: meta columns, then per column the value, its raw text and (typed kinds)
-    whether it parsed. Missing text is missing, never zero."""
-    out: dict[str, object] = {
-        FILE_COL: staged[FILE_COL],
-        ROW_COL: staged[ROW_COL],
-        EXTRA_COL: staged[EXTRA_COL],
-    }
-    for column in table.columns:
-        text = staged[column.name]
-        value = by_unique(text, lambda u, c=column: _parse(c, u, fmt, tz))
-        out[column.name] = value
-        out[raw(column.name)] = text
-        if column.kind in PARSED_KINDS:
-            out[ok(column.name)] = text.isna() | value.notna() | _is_unknown(column, text)
-        if column.identifier:
-            out[clean(column.name)] = ~by_unique(
-                text, lambda u: u.str.contains(CONTROL, regex=True).fillna(False).astype(bool)
-            )
-    frame = pd.DataFrame(out, index=staged.index)
-    if table.name == "injuries":
-        frame["incident_at"] = incident_at(frame["injury_date"], frame["injury_time"])
-    if table.name == "exposures":
-        frame["minutes_per_day"] = minutes_per_day(
-            frame["minutes"], frame["date"], frame["period_end"]
-        )
-    return frame
+def parse_text(column: Column, text: pd.Series, fmt: FileFormat, tz: ZoneInfo) -> pd.DataFrame:
+    """A column's texts (each distinct one once, none missing) as `value`, and as `ok`: whether
+    the text parsed (or is the word for unknown); the staging database joins them to the rows."""
+    value = _parse(column, text, fmt, tz)
+    return pd.DataFrame({"value": value, "ok": value.notna() | _is_unknown(column, text)})
 
 
 def by_unique(text: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -102,19 +73,6 @@ def by_unique(text: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Se
     parsed = parse(pd.Series([*uniques, None], dtype=object))
     codes[codes == -1] = len(uniques)  # the missing cells take the parse of None
     return pd.Series(parsed.to_numpy()[codes], index=text.index, dtype=parsed.dtype)
-
-
-def minutes_per_day(minutes: pd.Series, first: pd.Series, last: pd.Series) -> pd.Series:
-    """A session row is one day; a period row spreads its minutes over its days."""
-    days = (last - first).dt.days.astype("float64") + 1
-    return minutes / days.where(last.notna() & (days >= 1), 1.0)
-
-
-def incident_at(day: pd.Series, clock: pd.Series) -> pd.Series:
-    """Incident date and time; a missing time is read as the start of the day, the earliest the
-    incident can have been, so a treatment time on that day never fails the order rule."""
-    seconds = clock.map(lambda t: t.hour * 3600 + t.minute * 60 + t.second, na_action="ignore")
-    return day + pd.to_timedelta(seconds.astype("float64").fillna(0), unit="s")
 
 
 def _is_unknown(column: Column, text: pd.Series) -> pd.Series:

@@ -93,7 +93,7 @@ def read_files(
                 Staged(f.path.name, f.sha256, None, pd.DataFrame(), file_failure=f.problem)
             )
         elif f.duplicate_of is None:
-            s = read_file(f.path)
+            s = read_file(f.path, lines=True)
             staging.append(s, tz)
             staged.append(s)
     staging.finish(tz)

@@ -49,6 +49,11 @@ class Staged:
     delimiter: str | None = None
     file_failure: Failure | None = None
     rows: int = 0  # rows read into `frame` (the frame is released once staged)
+    # A plain CSV file (see `plain_lines`) comes as its lines instead of a frame: the staging
+    # database splits and trims them, so no cell of it passes through Python.
+    columns: list[str] = field(default_factory=list)
+    lines: list[str] | None = None  # the lines after the header, line breaks removed
+    first_row: int = 0  # the row number of lines[0]
 
     @property
     def rows_in(self) -> int:
@@ -66,16 +71,17 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(path: Path) -> Staged:
+def read_file(path: Path, *, lines: bool = False) -> Staged:
     """Stage one file. Nothing a file holds can stop the run: whatever goes wrong reading it
-    rejects that file whole, with its reason, and the caller goes on with the others."""
+    rejects that file whole, with its reason, and the caller goes on with the others. With
+    `lines`, a plain CSV file comes as its lines, for the staging database to split."""
     try:
         data = read_bytes(path)
     except OSError as exc:
         return _rejected(path.name, "", "unreadable", f"the file cannot be read: {exc.strerror}")
     digest = sha256_of(data)
     try:
-        return _read(path, data, digest)
+        return _read(path, data, digest, lines)
     except FileRejected as exc:
         return _rejected(path.name, digest, exc.rule, exc.message)
     except (RecursionError, MemoryError, ValueError, LookupError, csv.Error) as exc:
@@ -98,7 +104,7 @@ def _rejected(name: str, digest: str, rule: str, message: str) -> Staged:
     return Staged(name, digest, None, pd.DataFrame(), file_failure=failure)
 
 
-def _read(path: Path, data: bytes, digest: str) -> Staged:
+def _read(path: Path, data: bytes, digest: str, as_lines: bool) -> Staged:
     if not data.strip():
         raise FileRejected("empty_file", "the file is empty")
     suffix = path.suffix.lower()
@@ -112,6 +118,11 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
             delimiter = None
         else:
             delimiter = _sniff_delimiter(text)
+            plain = plain_lines(text) if as_lines else None
+            if plain is not None:
+                line_form = _line_form(path.name, digest, plain, delimiter)
+                if line_form is not None:
+                    return line_form
             header, records = _csv_records(path.name, text, delimiter)
     columns = _normalise_columns(header)
     table = detect_table(path.name, columns)
@@ -124,21 +135,7 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
             staged.failures.append(values)
             continue
         if len(values) != width:
-            record: dict[str, object] = dict(zip(columns, values, strict=False))
-            if len(values) > width:
-                record[OVERFLOW_KEY] = values[width:]
-            staged.failures.append(
-                Failure(
-                    path.name,
-                    row_number,
-                    None,
-                    "field_count",
-                    None,  # the fields cannot be matched to columns, so no cell is shown
-                    f"row has {len(values)} fields, the header has {width} (an unquoted "
-                    "delimiter inside a value, or a missing one)",
-                    record,
-                )
-            )
+            staged.failures.append(field_count_failure(path.name, row_number, columns, values))
             continue
         rows.append(values)
         row_numbers.append(row_number)
@@ -147,6 +144,68 @@ def _read(path: Path, data: bytes, digest: str) -> Staged:
     staged.frame = _frame(path.name, table, columns, rows, row_numbers)
     staged.rows = len(staged.frame)
     return staged
+
+
+def field_count_failure(name: str, row: int, columns: list[str], values: list[str]) -> Failure:
+    """A record whose fields do not match the header's columns: it is kept whole, unmatched."""
+    width = len(columns)
+    record: dict[str, object] = dict(zip(columns, values, strict=False))
+    if len(values) > width:
+        record[OVERFLOW_KEY] = values[width:]
+    return Failure(
+        name,
+        row,
+        None,
+        "field_count",
+        None,  # the fields cannot be matched to columns, so no cell is shown
+        f"row has {len(values)} fields, the header has {width} (an unquoted "
+        "delimiter inside a value, or a missing one)",
+        record,
+    )
+
+
+def plain_lines(text: str) -> list[str] | None:
+    """The lines of a CSV text in which every line is one record and every delimiter separates
+    fields, so that splitting lines on the delimiter reads exactly what the csv module reads:
+    ASCII (Python's and DuckDB's whitespace and digits agree there), no quote character, and a
+    carriage return only before a line feed. None for any other text."""
+    if not text.isascii() or '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    return text.split("\n")
+
+
+def _blank(line: str, delimiter: str) -> bool:
+    """A line of a plain CSV text that holds no record (as in `_csv_records`)."""
+    return not line.replace(delimiter, "").strip()
+
+
+def _line_form(name: str, digest: str, lines: list[str], delimiter: str) -> Staged | None:
+    """A plain CSV file as its header and data lines, or None when it has columns outside the
+    contract (their JSON is written in Python, by `_frame`)."""
+    start = next((i for i, line in enumerate(lines) if not _blank(line, delimiter)), None)
+    if start is None:
+        raise FileRejected("empty_file", "the file has no header row")
+    columns = _normalise_columns(lines[start].split(delimiter))
+    table = detect_table(name, columns)
+    if not set(columns) <= set(table.column_names):
+        return None
+    data = lines[start + 1 :]
+    if all(_blank(line, delimiter) for line in data):
+        raise FileRejected("header_only", "the file has a header but no data rows")
+    return Staged(
+        name,
+        digest,
+        table,
+        pd.DataFrame(),
+        delimiter=delimiter,
+        columns=columns,
+        lines=data,
+        first_row=start + 2,
+    )
 
 
 def _frame(

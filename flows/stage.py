@@ -1,7 +1,13 @@
 """The run's staging database: a DuckDB file beside the pipeline database where each file's rows
-go as they are read and parsed, a bounded chunk at a time, so memory does not grow with the
-inbox. Great Expectations validates the staged rows where they are (expectations/run.py), and
-the load reads the valid ones from here inside the run's one transaction.
+go as they are read, so memory does not grow with the inbox. Great Expectations validates the
+staged rows where they are (expectations/run.py), and the load reads the valid ones from here
+inside the run's one transaction.
+
+A file's rows arrive as text (`text_<table>`): a plain CSV file's lines are split and trimmed
+here, in SQL; any other file's rows come as the read stage's text frame. When every file is in,
+each distinct text of a typed column is parsed once in Python (flows/parse.py), a bounded batch
+at a time, and one statement per table spreads the values over the rows and derives the
+columns a stage derives.
 
 The file belongs to one run: it is created empty, and removed when the run ends (or by the
 next run, if a crash left it). The pipeline database never depends on it.
@@ -18,16 +24,51 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from sideline.catalogue import TABLES
-from sideline.db import sql_for
-from sideline.staging import ID_COL, quoted, staging_schema
+from sideline.catalogue import TABLES, Column, Table
+from sideline.db import fill, sql_for
+from sideline.staging import (
+    CONTROL,
+    EXTRA_COL,
+    FILE_COL,
+    ID_COL,
+    PARSED_KINDS,
+    ROW_COL,
+    SQL_TYPES,
+    clean,
+    ok,
+    quoted,
+    raw,
+    staging_schema,
+)
 
-from .parse import FileFormat, detect_format, parse_frame
-from .read import Staged
+from .parse import FileFormat, detect_format, parse_text
+from .read import Staged, field_count_failure
 
-CHUNK_ROWS = 50_000  # rows parsed and written at a time: bounds the memory a big file takes
+CHUNK_ROWS = 50_000  # distinct texts parsed in Python at a time: bounds what a column takes
+LINES_AT_ONCE = 250_000  # plain files' lines held and split together (one statement a batch)
 ALIAS = "staging"  # the name the staging file has when attached to the pipeline database
 STAGING_CONFIG = {"preserve_insertion_order": False}  # rows carry their own ids
+DAY_FIRST, DECIMAL_COMMA = "__day_first", "__decimal_comma"  # a text row's file format
+# what Python's str.strip removes from ASCII text (plain files are ASCII; see read.plain_lines)
+WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def trimmed(cell: str) -> str:
+    """A cell's text as SQL, trimmed as Python's str.strip trims ASCII, and missing when empty.
+    Only a line with a character up to a space (`spaced`, as `split_lines` finds it) can need
+    it: trimming with a set of characters is slow in DuckDB."""
+    return f"nullif(case when spaced then trim({cell}, $whitespace) else {cell} end, '')"
+
+
+def text_relation(table: Table) -> str:
+    return f"text_{table.name}"
+
+
+def text_schema(table: Table) -> list[tuple[str, str]]:
+    """The columns of a table's text relation: every contract column as its trimmed text."""
+    columns = [(ID_COL, "bigint"), (FILE_COL, "varchar"), (ROW_COL, "bigint")]
+    columns += [(EXTRA_COL, "varchar"), (DAY_FIRST, "boolean"), (DECIMAL_COMMA, "boolean")]
+    return columns + [(c.name, "varchar") for c in table.columns]
 
 
 class Staging:
@@ -40,62 +81,233 @@ class Staging:
         self.discard(path)
         self.next_id = 0
         self.rows = dict.fromkeys(TABLES, 0)
-        self._pending: dict[tuple[str, FileFormat], list[pd.DataFrame]] = {}
-        self._pending_rows: dict[tuple[str, FileFormat], int] = {}
+        self._unparsed: set[str] = set()  # tables with text rows not parsed yet
+        # plain files waiting to be split, by table, header and delimiter
+        self._lines: dict[tuple[str, tuple[str, ...], str], list[Staged]] = {}
+        self._line_count: dict[tuple[str, tuple[str, ...], str], int] = {}
         self._con: duckdb.DuckDBPyConnection | None = None
         con = self._writer()
         for name, table in TABLES.items():
-            columns = ", ".join(f"{quoted(c)} {t}" for c, t in staging_schema(table))
-            con.execute(f"create table {name} ({columns})")
+            for relation, schema in (
+                (name, staging_schema(table)),
+                (text_relation(table), text_schema(table)),
+            ):
+                columns = ", ".join(f"{quoted(c)} {t}" for c, t in schema)
+                con.execute(f"create table {relation} ({columns})")
         con.execute("create table failed (table_name varchar, __id bigint)")
 
-    def append(self, staged: Staged, tz: ZoneInfo) -> None:
-        """Take one read file's rows (releasing its text frame); they are parsed and written
-        with other files' rows of the same table and format, CHUNK_ROWS at a time."""
-        if staged.table is None or staged.frame.empty:
+    def append(self, staged: Staged, tz: ZoneInfo | None = None) -> None:
+        """Take one read file's rows as text, releasing its lines or frame. A frame is written
+        at once; plain files' lines wait until LINES_AT_ONCE of them (with the same table,
+        header and delimiter) are split together, and a line with the wrong number of fields
+        joins its file's failures then. Every file's rows are parsed when all are in
+        (`finish`)."""
+        if staged.table is None:
+            return
+        if staged.lines is not None:
+            key = (staged.table.name, tuple(staged.columns), staged.delimiter or ",")
+            self._lines.setdefault(key, []).append(staged)
+            self._line_count[key] = self._line_count.get(key, 0) + len(staged.lines)
+            if self._line_count[key] >= LINES_AT_ONCE:
+                self._split(key)
+        elif not staged.frame.empty:
+            self._took(staged, self._append_frame(staged))
             staged.frame = pd.DataFrame()
-            return
-        table = staged.table
-        fmt = detect_format(staged.frame, table, staged.delimiter)
-        key = (table.name, fmt)
-        self._pending.setdefault(key, []).append(staged.frame)
-        self._pending_rows[key] = self._pending_rows.get(key, 0) + len(staged.frame)
-        self.rows[table.name] += len(staged.frame)
-        staged.frame = pd.DataFrame()
-        if self._pending_rows[key] >= CHUNK_ROWS:
-            self._flush(key, tz)
 
-    def _flush(self, key: tuple[str, FileFormat], tz: ZoneInfo) -> None:
-        frames = self._pending.pop(key, [])
-        self._pending_rows.pop(key, None)
-        if not frames:
-            return
-        name, fmt = key
-        table = TABLES[name]
-        text = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        del frames
+    def _took(self, staged: Staged, count: int) -> None:
+        assert staged.table is not None
+        staged.rows = count
+        self.rows[staged.table.name] += count
+        if count:
+            self._unparsed.add(staged.table.name)
+
+    def _append_frame(self, staged: Staged) -> int:
+        assert staged.table is not None
+        frame = staged.frame
+        date_columns = [c.name for c in staged.table.columns if c.kind == "date"]
+        dates = [v for c in date_columns for v in frame[c].unique()]
+        fmt = detect_format(dates, staged.delimiter)
+        frame.insert(0, ID_COL, range(self.next_id, self.next_id + len(frame)))
+        self.next_id += len(frame)
+        frame[DAY_FIRST] = fmt.day_first
+        frame[DECIMAL_COMMA] = fmt.decimal_comma
         con = self._writer()
-        for start in range(0, len(text), CHUNK_ROWS):
-            # a derived column the parser does not fill (injury_found) stays empty: the insert
-            # is by name
-            parsed = parse_frame(text.iloc[start : start + CHUNK_ROWS], table, fmt, tz)
-            parsed.insert(0, ID_COL, range(self.next_id, self.next_id + len(parsed)))
-            self.next_id += len(parsed)
-            # through Arrow: DuckDB reads text columns from it in C, not value by value
-            con.register("chunk", pa.Table.from_pandas(parsed, preserve_index=False))
-            try:
-                con.execute(sql_for("stage/insert_chunk", relation=name))
-            finally:
-                con.unregister("chunk")
+        # through Arrow: DuckDB reads text columns from it in C, not value by value
+        con.register("chunk", pa.Table.from_pandas(frame, preserve_index=False))
+        try:
+            con.execute(sql_for("stage/insert_chunk", relation=text_relation(staged.table)))
+        finally:
+            con.unregister("chunk")
+        return len(frame)
+
+    def _split(self, key: tuple[str, tuple[str, ...], str]) -> None:
+        """Plain CSV files' lines split on their delimiter and trimmed in SQL, together: blank
+        lines are no records, and a line whose field count is not the header's is a failure.
+        Each line takes an id, so a record's id is the run's next id plus its line's place."""
+        files = self._lines.pop(key, [])
+        self._line_count.pop(key, None)
+        if not files:
+            return
+        name, columns, delimiter = key
+        table, width = TABLES[name], len(columns)
+        file_no: list[int] = []
+        row: list[int] = []
+        for i, staged in enumerate(files):
+            assert staged.lines is not None
+            file_no += [i] * len(staged.lines)
+            row += range(staged.first_row, staged.first_row + len(staged.lines))
+        lines = pa.table(
+            {
+                "file_no": pa.array(file_no, type=pa.int32()),
+                ID_COL: pa.array(range(self.next_id, self.next_id + len(row)), type=pa.int64()),
+                ROW_COL: pa.array(row, type=pa.int64()),
+                "line": pa.array([x for s in files for x in s.lines or ()], type=pa.string()),
+            }
+        )
+        self.next_id += len(row)
+        del file_no, row
+        for staged in files:
+            staged.lines = None
+        width_only = {"width": width}
+        params = {"whitespace": WHITESPACE, "width": width}
+        cells = {c: trimmed(f"fields[{i + 1}]") for i, c in enumerate(columns)}
+        con = self._writer()
+        con.register("lines_in", lines)
+        try:
+            con.execute(
+                sql_for("stage/split_lines"), {"delimiter": delimiter, "whitespace": WHITESPACE}
+            )
+            con.unregister("lines_in")
+            del lines
+            for number, row_number, values in con.execute(
+                sql_for("stage/wrong_width"), width_only
+            ).fetchall():
+                staged = files[number]
+                staged.failures.append(
+                    field_count_failure(staged.file, row_number, list(columns), values)
+                )
+            dates: dict[int, list[object]] = {}
+            for column in table.columns:
+                if column.kind == "date" and column.name in cells:
+                    statement = fill(
+                        sql_for("stage/slash_texts"),
+                        cell=cells[column.name],
+                        field=f"fields[{columns.index(column.name) + 1}]",
+                    )
+                    for number, text in con.execute(statement, params).fetchall():
+                        dates.setdefault(number, []).append(text)
+            formats = [detect_format(dates.get(i, []), delimiter) for i in range(len(files))]
+            con.register(
+                "files_in",
+                pa.table(
+                    {
+                        "file_no": pa.array(range(len(files)), type=pa.int32()),
+                        FILE_COL: [s.file for s in files],
+                        DAY_FIRST: [f.day_first for f in formats],
+                        DECIMAL_COMMA: [f.decimal_comma for f in formats],
+                    }
+                ),
+            )
+            select = ", ".join(f"{cells[c]} as {quoted(c)}" for c in columns)
+            con.execute(
+                fill(sql_for("stage/insert_lines", relation=text_relation(table)), cells=select),
+                params,
+            )
+            counts = dict(con.execute(sql_for("stage/line_counts"), width_only).fetchall())
+        finally:
+            con.unregister("lines_in")
+            con.unregister("files_in")
+            con.execute(sql_for("stage/split_drop"))
+        for i, staged in enumerate(files):
+            self._took(staged, counts.get(i, 0))
 
     def finish(self, tz: ZoneInfo) -> None:
-        """Write every row still pending, and let go of the file."""
-        for key in list(self._pending):
-            self._flush(key, tz)
+        """Parse every table's text rows into its staging relation, and let go of the file."""
+        for key in list(self._lines):
+            self._split(key)
+        con = self._writer()
+        for name in sorted(self._unparsed):
+            self._parse(con, TABLES[name], tz)
+        self._unparsed.clear()
         self.close()
 
+    def _parse(self, con: duckdb.DuckDBPyConnection, table: Table, tz: ZoneInfo) -> None:
+        """Each distinct text of each typed column parsed once (`parsed_<column>`), then one
+        statement from the text rows to the staging relation."""
+        source = text_relation(table)
+        selected: list[str] = []
+        joins: list[str] = []
+        for i, column in enumerate(table.columns):
+            cell = f"t.{quoted(column.name)}"
+            selected.append(f"{cell} as {quoted(raw(column.name))}")
+            if column.identifier:
+                selected.append(
+                    f"not coalesce(regexp_matches({cell}, $control), false) "
+                    f"as {quoted(clean(column.name))}"
+                )
+            if column.kind == "text":
+                selected.append(f"{cell} as {quoted(column.name)}")
+                continue
+            parsed = f"parsed_{i}"
+            self._parse_texts(con, source, column, parsed, tz)
+            joins.append(
+                f"left join {parsed} p{i} on p{i}.text = {cell} "
+                f"and p{i}.day_first = t.{DAY_FIRST} and p{i}.decimal_comma = t.{DECIMAL_COMMA}"
+            )
+            selected.append(f"p{i}.value as {quoted(column.name)}")
+            if column.kind in PARSED_KINDS:
+                selected.append(f"({cell} is null or p{i}.ok) as {quoted(ok(column.name))}")
+        statement = fill(
+            sql_for("stage/parse", relation=table.name, source=source),
+            columns=", ".join(selected),
+            joins=" ".join(joins),
+            derived=sql_for(f"stage/derived_{table.name}"),
+        )
+        con.execute(statement, {"control": CONTROL})
+        for i, column in enumerate(table.columns):
+            if column.kind != "text":
+                con.execute(fill(sql_for("stage/parsed_drop"), target=f"parsed_{i}"))
+        con.execute(sql_for("stage/text_clear", source=source))
+
+    def _parse_texts(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source: str,
+        column: Column,
+        target: str,
+        tz: ZoneInfo,
+    ) -> None:
+        """`target` holds the parse of each distinct text of `column` in the text rows, with
+        the format it was parsed in; CHUNK_ROWS texts pass through Python at a time."""
+        con.execute(
+            fill(sql_for("stage/parsed_create"), target=target, type=SQL_TYPES[column.kind])
+        )
+        texts_sql = fill(sql_for("stage/distinct_texts", source=source), column=quoted(column.name))
+        insert = fill(sql_for("stage/parsed_insert"), target=target)
+        reader = con.cursor()
+        try:
+            batches = reader.sql(texts_sql).to_arrow_reader(CHUNK_ROWS)
+            for batch in batches:
+                texts = batch.to_pandas()
+                for (day_first, decimal_comma), group in texts.groupby(
+                    ["day_first", "decimal_comma"], sort=False
+                ):
+                    text = group["text"].reset_index(drop=True)
+                    fmt = FileFormat(day_first=bool(day_first), decimal_comma=bool(decimal_comma))
+                    out = parse_text(column, text, fmt, tz)
+                    out.insert(0, "text", text)
+                    out.insert(1, "day_first", bool(day_first))
+                    out.insert(2, "decimal_comma", bool(decimal_comma))
+                    con.register("chunk", pa.Table.from_pandas(out, preserve_index=False))
+                    try:
+                        con.execute(insert)
+                    finally:
+                        con.unregister("chunk")
+        finally:
+            reader.close()
+
     def _writer(self) -> duckdb.DuckDBPyConnection:
-        # autocommit: each chunk commits on its own, so no transaction holds every staged row
+        # autocommit: each file commits on its own, so no transaction holds every staged row
         if self._con is None:
             limit = {"memory_limit": self.memory_limit} if self.memory_limit else {}
             self._con = duckdb.connect(str(self.path), config={**STAGING_CONFIG, **limit})
@@ -103,16 +315,17 @@ class Staging:
 
     def close(self) -> None:
         """Let go of the file (Great Expectations and the pipeline database open it next).
-        Rows still pending are not written: `finish` writes them, so closing with any is an
+        Text rows not parsed yet stay unparsed: `finish` parses them, so closing with any is an
         error."""
-        if self._pending:
+        if self._unparsed or self._lines:
             raise RuntimeError("staged rows are still pending: Staging.finish writes them")
         if self._con is not None:
             self._con.close()
             self._con = None
 
     def remove(self) -> None:
-        self._pending.clear()
+        self._unparsed.clear()
+        self._lines.clear()
         self.close()
         self.discard(self.path)
 

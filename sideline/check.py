@@ -56,7 +56,7 @@ def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], i
         if not path.is_file():
             failures.append(Failure(str(path), None, None, "missing_file", None, "no such file"))
             continue
-        s = read_file(path)
+        s = read_file(path, lines=True)
         if s.file_failure:
             failures.append(s.file_failure)
         else:

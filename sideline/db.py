@@ -26,6 +26,7 @@ IDENTIFIERS = (
     frozenset(f"{name}_history" for name in TABLES)
     | frozenset(f"{name}_latest" for name in TABLES)
     | frozenset(TABLES)
+    | frozenset(f"text_{name}" for name in TABLES)  # a run's text rows (flows/stage.py)
     | frozenset({"mo_score", "mo_risk"})
 )
 

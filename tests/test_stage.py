@@ -21,21 +21,29 @@ def exposures(first_day: int, count: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_rows_stream_in_chunks_and_every_row_loads_once(settings, put, run_once, monkeypatch):
-    monkeypatch.setattr(stage, "CHUNK_ROWS", 7)  # many chunks, some spanning files
-    written: list[int] = []
-    real = stage.parse_frame
+def test_texts_are_parsed_in_bounded_batches_and_every_row_loads_once(
+    settings, put, run_once, monkeypatch
+):
+    monkeypatch.setattr(stage, "CHUNK_ROWS", 7)  # many batches of distinct texts
+    parsed: dict[str, list[int]] = {}
+    real = stage.parse_text
 
-    def counting(frame, *args):
-        written.append(len(frame))
-        return real(frame, *args)
+    def counting(column, text, *args):
+        parsed.setdefault(column.name, []).append(len(text))
+        return real(column, text, *args)
 
-    monkeypatch.setattr(stage, "parse_frame", counting)
+    monkeypatch.setattr(stage, "parse_text", counting)
     for day in range(1, 6):
         put(f"exposures_{day}.csv", exposures(day, 20))
     summary = run_once()
     assert summary.rows_loaded == 100
-    assert max(written) <= 7 and sum(written) == 100
+    # each distinct text once: 5 dates, 20 minute values, one activity, in batches of 7 at most
+    assert max(max(sizes) for sizes in parsed.values()) <= 7
+    assert {name: sum(parsed[name]) for name in ("date", "minutes", "activity")} == {
+        "date": 5,
+        "minutes": 20,
+        "activity": 1,
+    }
     assert rows(settings.database, "select count(*) from exposures_history") == [(100,)]
     assert not settings.staging.exists(), "the staging file goes with its run"
 

@@ -1,0 +1,2 @@
+-- A batch of parsed texts (registered as `chunk`).
+insert into {{target}} select * from chunk

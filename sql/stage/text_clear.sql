@@ -1,0 +1,2 @@
+-- A table's text rows, once parsed into its staging relation.
+delete from {source}
