@@ -44,7 +44,8 @@ from sideline.staging import (
 from .parse import FileFormat, detect_format, parse_text
 from .read import Staged, field_count_failure
 
-CHUNK_ROWS = 50_000  # distinct texts parsed in Python at a time: bounds what a column takes
+# text frames written at a time, and distinct texts parsed in Python at a time
+CHUNK_ROWS = 50_000
 LINES_AT_ONCE = 250_000  # plain files' lines held and split together (one statement a batch)
 ALIAS = "staging"  # the name the staging file has when attached to the pipeline database
 STAGING_CONFIG = {"preserve_insertion_order": False}  # rows carry their own ids
@@ -85,6 +86,7 @@ class Staging:
         # plain files waiting to be split, by table, header and delimiter
         self._lines: dict[tuple[str, tuple[str, ...], str], list[Staged]] = {}
         self._line_count: dict[tuple[str, tuple[str, ...], str], int] = {}
+        self._frames: dict[str, list[pd.DataFrame]] = {}  # text frames waiting, by table
         self._con: duckdb.DuckDBPyConnection | None = None
         con = self._writer()
         for name, table in TABLES.items():
@@ -97,22 +99,26 @@ class Staging:
         con.execute("create table failed (table_name varchar, __id bigint)")
 
     def append(self, staged: Staged, tz: ZoneInfo | None = None) -> None:
-        """Take one read file's rows as text, releasing its lines or frame. A frame is written
-        at once; plain files' lines wait until LINES_AT_ONCE of them (with the same table,
-        header and delimiter) are split together, and a line with the wrong number of fields
-        joins its file's failures then. Every file's rows are parsed when all are in
-        (`finish`)."""
+        """Take one read file's rows as text, releasing its lines or frame. Frames wait until
+        CHUNK_ROWS rows of a table are written together; plain files' lines wait until
+        LINES_AT_ONCE of them (with the same table, header and delimiter) are split together,
+        and a line with the wrong number of fields joins its file's failures then. Every
+        file's rows are parsed when all are in (`finish`)."""
         if staged.table is None:
             return
+        name = staged.table.name
         if staged.lines is not None:
-            key = (staged.table.name, tuple(staged.columns), staged.delimiter or ",")
+            key = (name, tuple(staged.columns), staged.delimiter or ",")
             self._lines.setdefault(key, []).append(staged)
             self._line_count[key] = self._line_count.get(key, 0) + len(staged.lines)
             if self._line_count[key] >= LINES_AT_ONCE:
                 self._split(key)
         elif not staged.frame.empty:
-            self._took(staged, self._append_frame(staged))
+            self._frames.setdefault(name, []).append(self._numbered(staged))
+            self._took(staged, len(staged.frame))
             staged.frame = pd.DataFrame()
+            if sum(len(f) for f in self._frames[name]) >= CHUNK_ROWS:
+                self._write_frames(name)
 
     def _took(self, staged: Staged, count: int) -> None:
         assert staged.table is not None
@@ -121,24 +127,31 @@ class Staging:
         if count:
             self._unparsed.add(staged.table.name)
 
-    def _append_frame(self, staged: Staged) -> int:
+    def _numbered(self, staged: Staged) -> pd.DataFrame:
+        """A read file's text frame with the run's ids and the file's format."""
         assert staged.table is not None
         frame = staged.frame
         date_columns = [c.name for c in staged.table.columns if c.kind == "date"]
-        dates = [v for c in date_columns for v in frame[c].unique()]
-        fmt = detect_format(dates, staged.delimiter)
+        fmt = detect_format([v for c in date_columns for v in frame[c].unique()], staged.delimiter)
         frame.insert(0, ID_COL, range(self.next_id, self.next_id + len(frame)))
         self.next_id += len(frame)
         frame[DAY_FIRST] = fmt.day_first
         frame[DECIMAL_COMMA] = fmt.decimal_comma
+        return frame
+
+    def _write_frames(self, name: str) -> None:
+        frames = self._frames.pop(name, [])
+        if not frames:
+            return
+        text = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        del frames
         con = self._writer()
         # through Arrow: DuckDB reads text columns from it in C, not value by value
-        con.register("chunk", pa.Table.from_pandas(frame, preserve_index=False))
+        con.register("chunk", pa.Table.from_pandas(text, preserve_index=False))
         try:
-            con.execute(sql_for("stage/insert_chunk", relation=text_relation(staged.table)))
+            con.execute(sql_for("stage/insert_chunk", relation=text_relation(TABLES[name])))
         finally:
             con.unregister("chunk")
-        return len(frame)
 
     def _split(self, key: tuple[str, tuple[str, ...], str]) -> None:
         """Plain CSV files' lines split on their delimiter and trimmed in SQL, together: blank
@@ -225,6 +238,8 @@ class Staging:
         """Parse every table's text rows into its staging relation, and let go of the file."""
         for key in list(self._lines):
             self._split(key)
+        for name in list(self._frames):
+            self._write_frames(name)
         con = self._writer()
         for name in sorted(self._unparsed):
             self._parse(con, TABLES[name], tz)
@@ -317,7 +332,7 @@ class Staging:
         """Let go of the file (Great Expectations and the pipeline database open it next).
         Text rows not parsed yet stay unparsed: `finish` parses them, so closing with any is an
         error."""
-        if self._unparsed or self._lines:
+        if self._unparsed or self._lines or self._frames:
             raise RuntimeError("staged rows are still pending: Staging.finish writes them")
         if self._con is not None:
             self._con.close()
@@ -326,6 +341,7 @@ class Staging:
     def remove(self) -> None:
         self._unparsed.clear()
         self._lines.clear()
+        self._frames.clear()
         self.close()
         self.discard(self.path)
 
