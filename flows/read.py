@@ -217,20 +217,14 @@ def _frame(
     cleaned = by_unique(pd.Series(cells.ravel(), dtype=object), _trimmed).to_numpy()
     cleaned = cleaned.reshape(cells.shape)
     position = {c: i for i, c in enumerate(columns)}
-    frame = pd.DataFrame(
-        {
-            FILE_COL: name,
-            ROW_COL: pd.array(row_numbers, dtype="int64"),
-            **{
-                c: pd.Series(
-                    cleaned[:, position[c]] if c in position else [None] * len(rows),
-                    dtype=object,
-                )
-                for c in table.column_names
-            },
-        },
-        index=pd.RangeIndex(len(rows)),
-    )
+    missing = np.full(len(rows), None, dtype=object)
+    # plain arrays, one block (a Series a column is reindexed and copied one by one), kept as
+    # objects: pandas would infer its string type, which reads a missing cell as NaN
+    data: dict[str, np.ndarray] = {FILE_COL: np.full(len(rows), name, dtype=object)}
+    for c in table.column_names:
+        data[c] = cleaned[:, position[c]] if c in position else missing
+    frame = pd.DataFrame(data, dtype=object)
+    frame.insert(1, ROW_COL, np.asarray(row_numbers, dtype="int64"))
     unknown = [c for c in columns if c not in set(table.column_names)]
     extras: list[str | None] = [None] * len(rows)
     if unknown:
