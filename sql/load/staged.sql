@@ -7,6 +7,7 @@ create or replace temp view staged as
 select
     {{record_key}} as record_key,
     {{row_hash}} as row_hash,
+    rows.__id,
     run.run_id,
     rows.__file as source_file,
     rows.__row as source_row,

@@ -3,17 +3,21 @@
 -- sessions of one date and activity). A set identical to the record's current one adds nothing,
 -- so re-sending a file's content under a new name changes no row; a changed set is a correction
 -- and becomes the newest version, with the earlier ones kept. A set's hash is its rows' hashes
--- sorted and joined (sorting a list per group is far cheaper in DuckDB than an ordered
--- string_agg), and only a set of several rows numbers its sessions with a window.
+-- sorted and joined.
+--
+-- Most records come in one row of the run: its set is that row, and it is found again by its
+-- staged id, an integer. Only the others (sessions of a day, a record in several files of the
+-- run) are grouped by file and numbered with windows: at 10M rows, grouping and joining every
+-- row by its text key was most of the load.
 insert into {history} by name
-with units as (
+with keys as (
     select
         record_key,
-        file_order,
-        count(*) as unit_rows,
-        array_to_string(list_sort(list(row_hash)), ',') as set_hash
+        count(*) as key_rows,
+        min(row_hash) as first_hash,
+        min(__id) as first_id
     from staged
-    group by record_key, file_order
+    group by record_key
 ),
 
 current as (
@@ -22,30 +26,28 @@ current as (
         version,
         array_to_string(list_sort(list(row_hash)), ',') as set_hash
     from {history}
-    where record_key in (select record_key from units)
+    where record_key in (select record_key from keys)
     group by record_key, version
     qualify version = max(version) over (partition by record_key)
 ),
 
--- how many of the run's files carry each record: most records are in one, and need no window
-keys as (
-    select
-        record_key,
-        count(*) as key_units
-    from units
-    group by record_key
-),
-
 single as (
     select
-        units.record_key,
-        units.file_order,
-        units.unit_rows,
+        keys.first_id,
         coalesce(current.version, 0) + 1 as version
-    from units
-    inner join keys using (record_key)
+    from keys
     left join current using (record_key)
-    where keys.key_units = 1 and current.set_hash is distinct from units.set_hash
+    where keys.key_rows = 1 and current.set_hash is distinct from keys.first_hash
+),
+
+units as (
+    select
+        record_key,
+        file_order,
+        array_to_string(list_sort(list(row_hash)), ',') as set_hash
+    from staged
+    where record_key in (select record_key from keys where key_rows > 1)
+    group by record_key, file_order
 ),
 
 ordered as (
@@ -57,18 +59,13 @@ ordered as (
         ) as previous_hash,
         coalesce(current.version, 0) as base_version
     from units
-    inner join keys using (record_key)
     left join current using (record_key)
-    where keys.key_units > 1
 ),
 
 changed as (
-    select * from single
-    union all
     select
         record_key,
         file_order,
-        unit_rows,
         base_version
         + row_number() over (partition by record_key order by file_order) as version
     from ordered
@@ -77,22 +74,20 @@ changed as (
 
 final as (
     select
-        staged.* exclude (file_order),
-        changed.version,
+        staged.* exclude (file_order, __id),
+        single.version,
         1 as session_no
     from staged
-    inner join changed using (record_key, file_order)
-    where changed.unit_rows = 1
+    inner join single on staged.__id = single.first_id
     union all
     select
-        staged.* exclude (file_order),
+        staged.* exclude (file_order, __id),
         changed.version,
         row_number() over (
             partition by staged.record_key, changed.version order by staged.source_row
         ) as session_no
     from staged
     inner join changed using (record_key, file_order)
-    where changed.unit_rows > 1
 )
 
 select * from final
