@@ -3,11 +3,11 @@ go as they are read, so memory does not grow with the inbox. Great Expectations 
 staged rows where they are (expectations/run.py), and the load reads the valid ones from here
 inside the run's one transaction.
 
-A file's rows arrive as text (`text_<table>`): a plain CSV file's lines are split and trimmed
-here, in SQL; any other file's rows come as the read stage's text frame. When every file is in,
-each distinct text of a typed column is parsed once in Python (flows/parse.py), a bounded batch
-at a time, and one statement per table spreads the values over the rows and derives the
-columns a stage derives.
+A file's rows arrive as text. Plain CSV files' lines are split and trimmed here, in SQL, a
+batch of files at a time; any other file's rows come as the read stage's text frame, and wait
+in `text_<table>` until every file is in. Either way each distinct text of a typed column is
+parsed once in Python (flows/parse.py), a bounded batch at a time, and one statement spreads
+the values over the rows and derives the columns a stage derives.
 
 The file belongs to one run: it is created empty, and removed when the run ends (or by the
 next run, if a crash left it). The pipeline database never depends on it.
@@ -15,6 +15,7 @@ next run, if a crash left it). The pipeline database never depends on it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,7 @@ CHUNK_ROWS = 50_000
 LINES_AT_ONCE = 250_000  # plain files' lines held and split together (one statement a batch)
 ALIAS = "staging"  # the name the staging file has when attached to the pipeline database
 STAGING_CONFIG = {"preserve_insertion_order": False}  # rows carry their own ids
+SPLIT_TEXT = "split_text"  # a batch of plain files' text rows, parsed straight from there
 DAY_FIRST, DECIMAL_COMMA = "__day_first", "__decimal_comma"  # a text row's file format
 # what Python's str.strip removes from ASCII text (plain files are ASCII; see read.plain_lines)
 WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
@@ -98,12 +100,12 @@ class Staging:
                 con.execute(f"create table {relation} ({columns})")
         con.execute("create table failed (table_name varchar, __id bigint)")
 
-    def append(self, staged: Staged, tz: ZoneInfo | None = None) -> None:
-        """Take one read file's rows as text, releasing its lines or frame. Frames wait until
-        CHUNK_ROWS rows of a table are written together; plain files' lines wait until
-        LINES_AT_ONCE of them (with the same table, header and delimiter) are split together,
-        and a line with the wrong number of fields joins its file's failures then. Every
-        file's rows are parsed when all are in (`finish`)."""
+    def append(self, staged: Staged, tz: ZoneInfo) -> None:
+        """Take one read file's rows as text, releasing its lines or frame. Plain files' lines
+        wait until LINES_AT_ONCE of them (with the same table, header and delimiter) are split
+        and parsed together, and a line with the wrong number of fields joins its file's
+        failures then. Frames wait until CHUNK_ROWS rows of a table are written together as
+        text rows, parsed when all files are in (`finish`)."""
         if staged.table is None:
             return
         name = staged.table.name
@@ -112,7 +114,7 @@ class Staging:
             self._lines.setdefault(key, []).append(staged)
             self._line_count[key] = self._line_count.get(key, 0) + len(staged.lines)
             if self._line_count[key] >= LINES_AT_ONCE:
-                self._split(key)
+                self._split(key, tz)
         elif not staged.frame.empty:
             self._frames.setdefault(name, []).append(self._numbered(staged))
             self._took(staged, len(staged.frame))
@@ -153,10 +155,11 @@ class Staging:
         finally:
             con.unregister("chunk")
 
-    def _split(self, key: tuple[str, tuple[str, ...], str]) -> None:
-        """Plain CSV files' lines split on their delimiter and trimmed in SQL, together: blank
-        lines are no records, and a line whose field count is not the header's is a failure.
-        Each line takes an id, so a record's id is the run's next id plus its line's place."""
+    def _split(self, key: tuple[str, tuple[str, ...], str], tz: ZoneInfo) -> None:
+        """Plain CSV files' lines split on their delimiter and trimmed in SQL, together, and
+        parsed from there into the staging relation: blank lines are no records, and a line
+        whose field count is not the header's is a failure. Each line takes an id, so a
+        record's id is the run's next id plus its line's place."""
         files = self._lines.pop(key, [])
         self._line_count.pop(key, None)
         if not files:
@@ -221,35 +224,43 @@ class Staging:
                     }
                 ),
             )
-            select = ", ".join(f"{cells[c]} as {quoted(c)}" for c in columns)
-            con.execute(
-                fill(sql_for("stage/insert_lines", relation=text_relation(table)), cells=select),
-                params,
+            select = ", ".join(
+                f"{cells[c.name] if c.name in cells else 'cast(null as varchar)'} as "
+                f"{quoted(c.name)}"
+                for c in table.columns
             )
-            counts = dict(con.execute(sql_for("stage/line_counts"), width_only).fetchall())
+            con.execute(fill(sql_for("stage/split_text"), cells=select), params)
+            counts = dict(con.execute(sql_for("stage/split_counts"), width_only).fetchall())
+            con.execute(sql_for("stage/split_drop"))
+            self._parse(con, table, tz, SPLIT_TEXT)
         finally:
             con.unregister("lines_in")
             con.unregister("files_in")
             con.execute(sql_for("stage/split_drop"))
+            con.execute(sql_for("stage/split_text_drop"))
         for i, staged in enumerate(files):
-            self._took(staged, counts.get(i, 0))
+            staged.rows = counts.get(i, 0)
+            self.rows[name] += staged.rows
 
     def finish(self, tz: ZoneInfo) -> None:
         """Parse every table's text rows into its staging relation, and let go of the file."""
         for key in list(self._lines):
-            self._split(key)
+            self._split(key, tz)
         for name in list(self._frames):
             self._write_frames(name)
         con = self._writer()
         for name in sorted(self._unparsed):
-            self._parse(con, TABLES[name], tz)
+            source = text_relation(TABLES[name])
+            self._parse(con, TABLES[name], tz, source)
+            con.execute(sql_for("stage/text_clear", source=source))
         self._unparsed.clear()
         self.close()
 
-    def _parse(self, con: duckdb.DuckDBPyConnection, table: Table, tz: ZoneInfo) -> None:
-        """Each distinct text of each typed column parsed once (`parsed_<column>`), then one
-        statement from the text rows to the staging relation."""
-        source = text_relation(table)
+    def _parse(
+        self, con: duckdb.DuckDBPyConnection, table: Table, tz: ZoneInfo, source: str
+    ) -> None:
+        """Each distinct text of each typed column of the text rows in `source` parsed once
+        (`parsed_<column>`), then one statement from them to the staging relation."""
         selected: list[str] = []
         joins: list[str] = []
         for i, column in enumerate(table.columns):
@@ -282,7 +293,6 @@ class Staging:
         for i, column in enumerate(table.columns):
             if column.kind != "text":
                 con.execute(fill(sql_for("stage/parsed_drop"), target=f"parsed_{i}"))
-        con.execute(sql_for("stage/text_clear", source=source))
 
     def _parse_texts(
         self,
@@ -297,17 +307,21 @@ class Staging:
         con.execute(
             fill(sql_for("stage/parsed_create"), target=target, type=SQL_TYPES[column.kind])
         )
-        texts_sql = fill(sql_for("stage/distinct_texts", source=source), column=quoted(column.name))
+        con.execute(
+            fill(sql_for("stage/distinct_texts", source=source), column=quoted(column.name))
+        )
         insert = fill(sql_for("stage/parsed_insert"), target=target)
-        reader = con.cursor()
         try:
-            batches = reader.sql(texts_sql).to_arrow_reader(CHUNK_ROWS)
-            for batch in batches:
-                texts = batch.to_pandas()
+            for first in itertools.count(1, CHUNK_ROWS):
+                texts = con.execute(
+                    sql_for("stage/texts_batch"), {"first": first, "last": first + CHUNK_ROWS - 1}
+                ).df()
+                if texts.empty:
+                    break
                 for (day_first, decimal_comma), group in texts.groupby(
                     ["day_first", "decimal_comma"], sort=False
                 ):
-                    text = group["text"].reset_index(drop=True)
+                    text = group["text"].astype(object).reset_index(drop=True)
                     fmt = FileFormat(day_first=bool(day_first), decimal_comma=bool(decimal_comma))
                     out = parse_text(column, text, fmt, tz)
                     out.insert(0, "text", text)
@@ -319,7 +333,7 @@ class Staging:
                     finally:
                         con.unregister("chunk")
         finally:
-            reader.close()
+            con.execute(sql_for("stage/texts_drop"))
 
     def _writer(self) -> duckdb.DuckDBPyConnection:
         # autocommit: each file commits on its own, so no transaction holds every staged row

@@ -27,6 +27,7 @@ IDENTIFIERS = (
     | frozenset(f"{name}_latest" for name in TABLES)
     | frozenset(TABLES)
     | frozenset(f"text_{name}" for name in TABLES)  # a run's text rows (flows/stage.py)
+    | frozenset({"split_text"})  # a batch of plain files' text rows (flows/stage.py)
     | frozenset({"mo_score", "mo_risk"})
 )
 
