@@ -90,7 +90,10 @@ def increment(home: Path, rows: int = 1000) -> Path:
     header, body = lines[0], lines[1:][-rows:]
     minutes = header.index("minutes")
     for row in body:
-        row[minutes] = str(int(float(row[minutes].replace(",", ".") or 0)) + 1)
+        try:
+            row[minutes] = str(int(float(row[minutes].replace(",", ".") or 0)) + 1)
+        except ValueError:
+            pass  # a cell the generator wrote to be quarantined stays as it was
     target = inbox / f"{latest.stem}_z_increment.csv"
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
