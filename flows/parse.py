@@ -18,9 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sideline.catalogue import UNKNOWN, Column
-from sideline.staging import (
-    SLASH_DATE,
-)
+from sideline.staging import SLASH_DATE
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})

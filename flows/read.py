@@ -48,7 +48,7 @@ class Staged:
     failures: list[Failure] = field(default_factory=list)
     delimiter: str | None = None
     file_failure: Failure | None = None
-    rows: int = 0  # rows read into `frame` (the frame is released once staged)
+    rows: int = 0  # records staged (set by Staging, which releases the frame or lines)
     # A plain CSV file (see `plain_lines`) comes as its lines instead of a frame: the staging
     # database splits and trims them, so no cell of it passes through Python.
     columns: list[str] = field(default_factory=list)

@@ -118,16 +118,16 @@ class Staging:
         elif not staged.frame.empty:
             self._frames.setdefault(name, []).append(self._numbered(staged))
             self._took(staged, len(staged.frame))
+            self._unparsed.add(name)
             staged.frame = pd.DataFrame()
             if sum(len(f) for f in self._frames[name]) >= CHUNK_ROWS:
                 self._write_frames(name)
 
     def _took(self, staged: Staged, count: int) -> None:
+        """`count` of the file's records became staged (or text) rows."""
         assert staged.table is not None
         staged.rows = count
         self.rows[staged.table.name] += count
-        if count:
-            self._unparsed.add(staged.table.name)
 
     def _numbered(self, staged: Staged) -> pd.DataFrame:
         """A read file's text frame with the run's ids and the file's format."""
@@ -239,8 +239,7 @@ class Staging:
             con.execute(sql_for("stage/split_drop"))
             con.execute(sql_for("stage/split_text_drop"))
         for i, staged in enumerate(files):
-            staged.rows = counts.get(i, 0)
-            self.rows[name] += staged.rows
+            self._took(staged, counts.get(i, 0))
 
     def finish(self, tz: ZoneInfo) -> None:
         """Parse every table's text rows into its staging relation, and let go of the file."""
