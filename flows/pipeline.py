@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -80,22 +81,39 @@ class RunFailed(Exception):
         return self.summary is not None
 
 
+READ_AHEAD = 2  # files in hand at once: the one being staged and the next, read meanwhile
+
+
 def read_files(
     files: list[InboxFile], staging: Staging, tz: ZoneInfo, progress: Progress = quiet
 ) -> list[Staged]:
     """Read, parse and stage each file in turn: a file's rows are in the staging database and
-    out of memory before the next file is read."""
+    out of memory soon after the next file is read. The next file is read in a thread while
+    DuckDB stages the one before (DuckDB lets go of the GIL while it works), so decoding in
+    Python and staging in SQL overlap; memory holds at most READ_AHEAD read files."""
+    to_read = iter([i for i, f in enumerate(files) if f.problem is None and f.duplicate_of is None])
+    reading: dict[int, Future[Staged]] = {}
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sideline-read")
+
+    def read_ahead() -> None:
+        while len(reading) < READ_AHEAD and (i := next(to_read, None)) is not None:
+            reading[i] = pool.submit(read_file, files[i].path, lines=True)
+
     staged = []
-    for i, f in enumerate(files, start=1):
-        progress(f"read {i}/{len(files)}: {f.path.name}")
-        if f.problem is not None:
-            staged.append(
-                Staged(f.path.name, f.sha256, None, pd.DataFrame(), file_failure=f.problem)
-            )
-        elif f.duplicate_of is None:
-            s = read_file(f.path, lines=True)
-            staging.append(s, tz)
-            staged.append(s)
+    try:
+        for i, f in enumerate(files):
+            read_ahead()
+            progress(f"read {i + 1}/{len(files)}: {f.path.name}")
+            if f.problem is not None:
+                staged.append(
+                    Staged(f.path.name, f.sha256, None, pd.DataFrame(), file_failure=f.problem)
+                )
+            elif f.duplicate_of is None:
+                s = reading.pop(i).result()
+                staging.append(s, tz)
+                staged.append(s)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     staging.finish(tz)
     return staged
 
