@@ -52,6 +52,8 @@ class RunSummary:
     trigger: str = "manual"
     # contusions that newly reached a high tier in this run (team, record, athlete id, tier)
     new_high_risk: list[dict[str, str]] = field(default_factory=list)
+    # seconds each publishing task took (they run side by side: flows/nightly.py, publish)
+    publish_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
