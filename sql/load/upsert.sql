@@ -8,13 +8,14 @@
 -- Most records come in one row of the run: its set is that row, and it is found again by its
 -- staged id, an integer. Only the others (sessions of a day, a record in several files of the
 -- run) are grouped by file and numbered with windows: at 10M rows, grouping and joining every
--- row by its text key was most of the load.
+-- row by its text key was most of the load. A row's hash (an md5 of every column) is computed
+-- where the row is written, and compared with the current version's there: hashing the rows
+-- once more to group them was a third of the statement.
 insert into {history} by name
 with keys as (
     select
         record_key,
         count(*) as key_rows,
-        min(row_hash) as first_hash,
         min(__id) as first_id
     from staged
     group by record_key
@@ -34,10 +35,11 @@ current as (
 single as (
     select
         keys.first_id,
-        coalesce(current.version, 0) + 1 as version
+        coalesce(current.version, 0) + 1 as version,
+        current.set_hash as current_hash
     from keys
     left join current using (record_key)
-    where keys.key_rows = 1 and current.set_hash is distinct from keys.first_hash
+    where keys.key_rows = 1
 ),
 
 units as (
@@ -79,6 +81,7 @@ final as (
         1 as session_no
     from staged
     inner join single on staged.__id = single.first_id
+    where single.current_hash is distinct from staged.row_hash
     union all
     select
         staged.* exclude (file_order, __id),
