@@ -184,33 +184,28 @@ class Staging:
         del file_no, row
         for staged in files:
             staged.lines = None
-        width_only = {"width": width}
-        params = {"whitespace": WHITESPACE, "width": width}
-        cells = {c: trimmed(f"fields[{i + 1}]") for i, c in enumerate(columns)}
+        cells = ", ".join(
+            f"{trimmed(f'fields[{i + 1}]')} as {quoted(c)}" for i, c in enumerate(columns)
+        )
         con = self._writer()
         con.register("lines_in", lines)
         try:
             con.execute(
-                sql_for("stage/split_lines"), {"delimiter": delimiter, "whitespace": WHITESPACE}
+                fill(sql_for("stage/split_lines"), cells=cells),
+                {"delimiter": delimiter, "whitespace": WHITESPACE, "width": width},
             )
             con.unregister("lines_in")
             del lines
-            for number, row_number, values in con.execute(
-                sql_for("stage/wrong_width"), width_only
-            ).fetchall():
+            for number, row_number, values in con.execute(sql_for("stage/wrong_width")).fetchall():
                 staged = files[number]
                 staged.failures.append(
                     field_count_failure(staged.file, row_number, list(columns), values)
                 )
             dates: dict[int, list[object]] = {}
             for column in table.columns:
-                if column.kind == "date" and column.name in cells:
-                    statement = fill(
-                        sql_for("stage/slash_texts"),
-                        cell=cells[column.name],
-                        field=f"fields[{columns.index(column.name) + 1}]",
-                    )
-                    for number, text in con.execute(statement, params).fetchall():
+                if column.kind == "date" and column.name in columns:
+                    statement = fill(sql_for("stage/slash_texts"), cell=quoted(column.name))
+                    for number, text in con.execute(statement).fetchall():
                         dates.setdefault(number, []).append(text)
             formats = [detect_format(dates.get(i, []), delimiter) for i in range(len(files))]
             con.register(
@@ -225,19 +220,18 @@ class Staging:
                 ),
             )
             select = ", ".join(
-                f"{cells[c.name] if c.name in cells else 'cast(null as varchar)'} as "
+                f"{'l.' + quoted(c.name) if c.name in columns else 'cast(null as varchar)'} as "
                 f"{quoted(c.name)}"
                 for c in table.columns
             )
-            con.execute(fill(sql_for("stage/split_text"), cells=select), params)
-            counts = dict(con.execute(sql_for("stage/split_counts"), width_only).fetchall())
-            con.execute(sql_for("stage/split_drop"))
+            con.execute(fill(sql_for("stage/split_text"), cells=select))
+            counts = dict(con.execute(sql_for("stage/split_counts")).fetchall())
             self._parse(con, table, tz, SPLIT_TEXT)
         finally:
             con.unregister("lines_in")
+            con.execute(sql_for("stage/split_text_drop"))
             con.unregister("files_in")
             con.execute(sql_for("stage/split_drop"))
-            con.execute(sql_for("stage/split_text_drop"))
         for i, staged in enumerate(files):
             self._took(staged, counts.get(i, 0))
 

@@ -1,7 +1,7 @@
 -- Split records as text rows (the shape of a `text_<table>` relation), with each file's name
--- and format (registered as `files_in`), each cell trimmed and an empty one missing: parsed
--- into the staging relation straight from here.
-create or replace temp table split_text as
+-- and format (registered as `files_in`): a view, parsed into the staging relation straight
+-- from `split`, so the split cells are written once.
+create or replace temp view split_text as
 select
     l.__id,
     f.__file,
@@ -12,4 +12,4 @@ select
     {{cells}}
 from split l
 join files_in f using (file_no)
-where len(fields) = $width
+where l.fits

@@ -1,1 +1,1 @@
-drop table if exists split_text
+drop view if exists split_text
