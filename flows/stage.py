@@ -22,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -166,22 +167,26 @@ class Staging:
             return
         name, columns, delimiter = key
         table, width = TABLES[name], len(columns)
-        file_no: list[int] = []
-        row: list[int] = []
-        for i, staged in enumerate(files):
-            assert staged.lines is not None
-            file_no += [i] * len(staged.lines)
-            row += range(staged.first_row, staged.first_row + len(staged.lines))
+        # numbers as numpy arrays and each file's lines as one Arrow chunk: no Python loop over
+        # the lines builds them
+        sizes = [len(s.lines or ()) for s in files]
+        total = sum(sizes)
         lines = pa.table(
             {
-                "file_no": pa.array(file_no, type=pa.int32()),
-                ID_COL: pa.array(range(self.next_id, self.next_id + len(row)), type=pa.int64()),
-                ROW_COL: pa.array(row, type=pa.int64()),
-                "line": pa.array([x for s in files for x in s.lines or ()], type=pa.string()),
+                "file_no": np.repeat(np.arange(len(files), dtype=np.int32), sizes),
+                ID_COL: np.arange(self.next_id, self.next_id + total, dtype=np.int64),
+                ROW_COL: np.concatenate(
+                    [
+                        np.arange(s.first_row, s.first_row + n, dtype=np.int64)
+                        for s, n in zip(files, sizes, strict=True)
+                    ]
+                ),
+                "line": pa.chunked_array(
+                    [pa.array(s.lines or (), type=pa.string()) for s in files], type=pa.string()
+                ),
             }
         )
-        self.next_id += len(row)
-        del file_no, row
+        self.next_id += total
         for staged in files:
             staged.lines = None
         cells = ", ".join(
