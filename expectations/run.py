@@ -80,7 +80,9 @@ def _context() -> Any:
     # The imports and the context leave a few hundred thousand objects that live as long as
     # the process. Frozen, they are left out of the collection after each suite (`validate`),
     # which then looks only at what came after: 0.3 s a suite at 1.2M staged rows otherwise.
-    gc.collect()
+    # They are frozen as they are, not collected first: the imports leave next to no garbage,
+    # and a collection of them all costs 0.28 s of every run's process (a 1,000-row night's
+    # validation is 0.7 s).
     gc.freeze()
     return context
 
