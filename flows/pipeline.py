@@ -83,7 +83,14 @@ class RunFailed(Exception):
         return self.summary is not None
 
 
-READ_AHEAD = 2  # files in hand at once: the one being staged and the next, read meanwhile
+# Files in hand at once: at least the one being staged and the next, read meanwhile, and more
+# while their bytes are few. Staging a large plain export is DuckDB's work and reading it is
+# quick; reading a small workbook or quoted CSV is Python's work and staging it is quick. With
+# the inbox in name order (all exposures first), a reader held to two files waits on DuckDB
+# through the large ones and DuckDB waits on it through the small ones; allowed a few
+# megabytes ahead, it reads the small ones while the last large ones are staged.
+READ_AHEAD = 2
+READ_AHEAD_BYTES = 16 * 2**20
 
 
 def read_files(
@@ -92,13 +99,17 @@ def read_files(
     """Read, parse and stage each file in turn: a file's rows are in the staging database and
     out of memory soon after the next file is read. The next file is read in a thread while
     DuckDB stages the one before (DuckDB lets go of the GIL while it works), so decoding in
-    Python and staging in SQL overlap; memory holds at most READ_AHEAD read files."""
+    Python and staging in SQL overlap; memory holds READ_AHEAD read files, or more while they
+    come to fewer than READ_AHEAD_BYTES."""
     to_read = iter([i for i, f in enumerate(files) if f.problem is None and f.duplicate_of is None])
     reading: dict[int, Future[Staged]] = {}
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sideline-read")
 
     def read_ahead() -> None:
-        while len(reading) < READ_AHEAD and (i := next(to_read, None)) is not None:
+        while (
+            len(reading) < READ_AHEAD
+            or sum(files[j].size_bytes for j in reading) < READ_AHEAD_BYTES
+        ) and (i := next(to_read, None)) is not None:
             reading[i] = pool.submit(read_file, files[i].path, lines=True)
 
     staged = []
