@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,6 +76,16 @@ def text_schema(table: Table) -> list[tuple[str, str]]:
     return columns + [(c.name, "varchar") for c in table.columns]
 
 
+@dataclass(frozen=True)
+class Numbered:
+    """A read file's text frame waiting to be written, the run's id of its first row and the
+    file's format."""
+
+    frame: pd.DataFrame
+    first_id: int
+    fmt: FileFormat
+
+
 class Staging:
     """Staged rows of one run, per contract table, with the failures GX found."""
 
@@ -89,7 +100,8 @@ class Staging:
         # plain files waiting to be split, by table, header and delimiter
         self._lines: dict[tuple[str, tuple[str, ...], str], list[Staged]] = {}
         self._line_count: dict[tuple[str, tuple[str, ...], str], int] = {}
-        self._frames: dict[str, list[pd.DataFrame]] = {}  # text frames waiting, by table
+        self._frames: dict[str, list[Numbered]] = {}  # text frames waiting, by table
+        self._frame_rows: dict[str, int] = {}  # their rows, by table
         self._con: duckdb.DuckDBPyConnection | None = None
         con = self._writer()
         for name, table in TABLES.items():
@@ -118,10 +130,11 @@ class Staging:
                 self._split(key, tz)
         elif not staged.frame.empty:
             self._frames.setdefault(name, []).append(self._numbered(staged))
+            self._frame_rows[name] = self._frame_rows.get(name, 0) + len(staged.frame)
             self._took(staged, len(staged.frame))
             self._unparsed.add(name)
             staged.frame = pd.DataFrame()
-            if sum(len(f) for f in self._frames[name]) >= CHUNK_ROWS:
+            if self._frame_rows[name] >= CHUNK_ROWS:
                 self._write_frames(name)
 
     def _took(self, staged: Staged, count: int) -> None:
@@ -130,27 +143,42 @@ class Staging:
         staged.rows = count
         self.rows[staged.table.name] += count
 
-    def _numbered(self, staged: Staged) -> pd.DataFrame:
-        """A read file's text frame with the run's ids and the file's format."""
+    def _numbered(self, staged: Staged) -> Numbered:
+        """A read file's text frame with its first id in the run and its format. The columns
+        they make are added when the frames are written together: a column a frame, file by
+        file, costs pandas more than the rows do for the usual small workbook."""
         assert staged.table is not None
         frame = staged.frame
         date_columns = [c.name for c in staged.table.columns if c.kind == "date"]
         fmt = detect_format([v for c in date_columns for v in frame[c].unique()], staged.delimiter)
-        frame.insert(0, ID_COL, range(self.next_id, self.next_id + len(frame)))
+        numbered = Numbered(frame, self.next_id, fmt)
         self.next_id += len(frame)
-        frame[DAY_FIRST] = fmt.day_first
-        frame[DECIMAL_COMMA] = fmt.decimal_comma
-        return frame
+        return numbered
 
     def _write_frames(self, name: str) -> None:
         frames = self._frames.pop(name, [])
+        self._frame_rows.pop(name, None)
         if not frames:
             return
-        text = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        text = pa.Table.from_pandas(
+            pd.concat([f.frame for f in frames], ignore_index=True)
+            if len(frames) > 1
+            else frames[0].frame,
+            preserve_index=False,
+        )
+        sizes = [len(f.frame) for f in frames]
+        # each frame's ids follow on from its first (`_numbered` counts them off in order)
+        ids = np.concatenate([np.arange(f.first_id, f.first_id + len(f.frame)) for f in frames])
+        for column, values in (
+            (ID_COL, ids.astype(np.int64)),
+            (DAY_FIRST, np.repeat([f.fmt.day_first for f in frames], sizes).astype(bool)),
+            (DECIMAL_COMMA, np.repeat([f.fmt.decimal_comma for f in frames], sizes).astype(bool)),
+        ):
+            text = text.append_column(column, pa.array(values))
         del frames
         con = self._writer()
         # through Arrow: DuckDB reads text columns from it in C, not value by value
-        con.register("chunk", pa.Table.from_pandas(text, preserve_index=False))
+        con.register("chunk", text)
         try:
             con.execute(sql_for("stage/insert_chunk", relation=text_relation(TABLES[name])))
         finally:
@@ -354,6 +382,7 @@ class Staging:
         self._unparsed.clear()
         self._lines.clear()
         self._frames.clear()
+        self._frame_rows.clear()
         self.close()
         self.discard(self.path)
 
