@@ -186,21 +186,22 @@ def _refresh_teams(
 ) -> None:
     """Rebuild the rows of `relation` of the teams the run loaded rows for (`touched_teams`):
     its select runs over temporary tables of those teams' rows of each per-team source, in
-    their place, and only its rows of those teams are kept."""
+    their place, and only its rows of those teams are kept: those that differ from the stored
+    ones replace them (sql/model/touched_replace.sql)."""
     for source in sorted(narrowed):
         if source.endswith("_latest"):
             history = source.removesuffix("_latest") + "_history"
             con.execute(sql_for("model/touched_latest", latest=source, history=history))
         else:
             con.execute(sql_for("model/touched_rows", relation=source))
-    con.execute(sql_for("model/touched_delete", relation=relation))
     select = HEADER.sub("", COMMENT.sub("", statement), count=1)
     execute(
         con,
-        f"insert into main.{relation} select * from ({select}) "  # noqa: S608
+        f"{sql('model/touched_fresh')} select * from ({select}) "  # noqa: S608
         "where team_id in (select team_id from touched_teams)",
         values,
     )
+    con.execute(sql_for("model/touched_replace", relation=relation))
     # on an error the run's transaction takes the temporary tables with it
     for source in sorted(narrowed):
         con.execute(sql_for("model/touched_drop", relation=source))

@@ -512,3 +512,51 @@ def test_a_change_of_a_global_table_builds_every_incremental_model_whole(monkeyp
     built = build_models(con, values, "run-1")
     assert "2_intermediate/int_mo_inputs.sql" in built
     assert not any(name.endswith("(teams)") for name in built)
+
+
+def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s_rows():
+    """sql/model/touched_replace.sql: the touched team's rows become the fresh ones as a
+    multiset (a duplicate row dropped or added, a NULL compared equal), the rows that did not
+    change are not written again, and other teams are not looked at."""
+    import duckdb
+
+    from sideline.db import sql_for
+
+    con = duckdb.connect()
+    con.execute(
+        "create table stg_exposures as select * from (values "
+        "('eagles', 'A1', 60.0, null), ('eagles', 'A1', 60.0, null), ('eagles', 'A2', 30.0, 's1'),"
+        "('eagles', 'A3', 45.0, null), ('rovers', 'R1', 60.0, null), ('rovers', 'R1', 60.0, null)"
+        ") as v(team_id, athlete_id, minutes, session_id)"
+    )
+    con.execute("create temp table touched_teams as select 'eagles' as team_id")
+    con.execute(
+        "create temp table touched_fresh as select * from (values "
+        "('eagles', 'A1', 60.0, null), ('eagles', 'A2', 30.0, 's1'), ('eagles', 'A2', 30.0, 's1'),"
+        "('eagles', 'A3', 45.0, null), ('eagles', 'A4', 10.0, null)"
+        ") as v(team_id, athlete_id, minutes, session_id)"
+    )
+    unchanged = con.execute(
+        "select rowid from stg_exposures where athlete_id = 'A3' or team_id = 'rovers' order by 1"
+    ).fetchall()
+    con.execute(sql_for("model/touched_replace", relation="stg_exposures"))
+    assert con.execute("select * from stg_exposures order by all").fetchall() == [
+        ("eagles", "A1", 60.0, None),
+        ("eagles", "A2", 30.0, "s1"),
+        ("eagles", "A2", 30.0, "s1"),
+        ("eagles", "A3", 45.0, None),
+        ("eagles", "A4", 10.0, None),
+        ("rovers", "R1", 60.0, None),
+        ("rovers", "R1", 60.0, None),
+    ]
+    # the rows equal before and after keep their place: they were not deleted and written again
+    assert (
+        con.execute(
+            "select rowid from stg_exposures where athlete_id = 'A3' or team_id = 'rovers' "
+            "order by 1"
+        ).fetchall()
+        == unchanged
+    )
+    assert not con.execute(
+        "select * from duckdb_tables() where table_name in ('touched_fresh', 'touched_changed')"
+    ).fetchall()
