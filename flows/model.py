@@ -30,7 +30,7 @@ from importlib.resources import as_file, files
 
 import duckdb
 
-from sideline.db import bound, execute, relation_name, sql, sql_for, statements
+from sideline.db import bound, execute, fill, relation_name, sql, sql_for, statements
 from sideline.mo_params import parameter_rows, reminder_rows
 from sideline.settings import Settings
 
@@ -187,7 +187,7 @@ def _refresh_teams(
     """Rebuild the rows of `relation` of the teams the run loaded rows for (`touched_teams`):
     its select runs over temporary tables of those teams' rows of each per-team source, in
     their place, and only its rows of those teams are kept: those that differ from the stored
-    ones replace them (sql/model/touched_replace.sql)."""
+    ones replace them (`replace_rows`)."""
     for source in sorted(narrowed):
         if source.endswith("_latest"):
             history = source.removesuffix("_latest") + "_history"
@@ -195,16 +195,36 @@ def _refresh_teams(
         else:
             con.execute(sql_for("model/touched_rows", relation=source))
     select = HEADER.sub("", COMMENT.sub("", statement), count=1)
-    execute(
-        con,
-        f"{sql('model/touched_fresh')} select * from ({select}) "  # noqa: S608
-        "where team_id in (select team_id from touched_teams)",
-        values,
-    )
-    con.execute(sql_for("model/touched_replace", relation=relation))
+    replace_rows(con, "main", relation, select, values, touched_only=True)
     # on an error the run's transaction takes the temporary tables with it
     for source in sorted(narrowed):
         con.execute(sql_for("model/touched_drop", relation=source))
+
+
+TOUCHED = "team_id in (select team_id from touched_teams)"
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    catalog: str,
+    relation: str,
+    select: str,
+    values: dict[str, object],
+    *,
+    touched_only: bool,
+    columns: str = "*",
+) -> None:
+    """Make `catalog.relation`'s rows (the touched teams' rows, with `touched_only`, else all
+    of them) the rows `select` gives (its `columns`), writing only those that differ
+    (sql/model/replace_rows.sql)."""
+    scope = TOUCHED if touched_only else "true"
+    execute(
+        con,
+        f"{sql('model/touched_fresh')} select {columns} from ({select}) where {scope}",  # noqa: S608
+        values,
+    )
+    replace = sql_for("model/replace_rows", catalog=catalog, relation=relation)
+    con.execute(fill(replace, scope=scope))
 
 
 # a model file is `create or replace table <name> as <select>`: the select is what DuckDB parses

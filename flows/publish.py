@@ -4,10 +4,11 @@ The snapshot is written to a temporary file beside the live one and renamed over
 reader that has the old file open keeps reading the old run, a new reader gets the new run, and
 nobody ever sees half of one. Analysts never open the pipeline database.
 
-Every relation is small (a row per injury, exam or aggregate) and built again on each run,
-except the one as large as the data, `exposures`, declared `-- incremental: by team_id`. When
-the live snapshot was built from the same SQL, settings and schema, the new one starts as a copy
-of it, and only the exposure rows of teams whose history changed since are copied in again
+When the live snapshot was built from the same SQL, settings, schema and comments, the new one
+starts as a copy of it, and each relation is made what its select now gives by writing only the
+rows that differ (a night changes few of them; writing every relation again made the commit
+write the whole file). The one relation as large as the data, `exposures`, declared
+`-- incremental: by team_id`, is only looked at for the teams whose history changed since
 (`snapshot_build` and `snapshot_teams` say what the live one holds). It is built whole again
 when anything else changed, or when patching has grown the file to twice its whole-built size.
 """
@@ -23,11 +24,12 @@ from pathlib import Path
 
 import duckdb
 
-from sideline.analyst_docs import comment
+from sideline.analyst_docs import comment, docs_version
 from sideline.db import ANALYST_CREATE, execute, one_transaction, sql, sql_for, statements
 from sideline.settings import Settings
+from sideline.staging import quoted
 
-from .model import COMMENT, is_incremental, sources
+from .model import COMMENT, is_incremental, replace_rows, sources
 
 GROWTH_LIMIT = 2  # patched size over whole-built size that triggers a whole build
 
@@ -52,9 +54,10 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
         # one transaction: a commit per relation and per comment costs a write of the file each
         with one_transaction(con):
             _fill(con, analyst, values, changed)
-            if not settings.analyst_free_text:
-                con.execute(sql("publish/without_free_text"))
-            comment(con, "snap")  # what every relation and column means, for any DuckDB client
+            if changed is None:  # a copy of the live snapshot has both already
+                if not settings.analyst_free_text:
+                    con.execute(sql("publish/without_free_text"))
+                comment(con, "snap")  # what each relation and column means, for any client
     finally:
         con.execute(sql("publish/detach"))
     _fsync(temporary)
@@ -71,9 +74,11 @@ def build_key(
     values: dict[str, object],
     free_text: bool,
 ) -> str:
-    """What a whole build of the snapshot is made from: its SQL, its settings, the schema."""
+    """What a whole build of the snapshot is made from: its SQL, its settings, the schema and
+    the comments on its relations and columns."""
     schema = con.execute(sql("model/schema_version")).fetchone()
     parts = [analyst, sorted(values.items()), free_text, schema[0] if schema else None]
+    parts.append(docs_version())
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
@@ -97,39 +102,44 @@ def _fill(
     values: dict[str, object],
     changed: list[str] | None,
 ) -> None:
-    """Every relation of the snapshot: built again, or, for an incremental one in a copy of
-    the live snapshot, the rows of the changed teams replaced."""
+    """Every relation of the snapshot: built whole, or, in a copy of the live snapshot, made
+    what its select now gives by writing only the rows that differ: for an incremental one,
+    among the rows of the changed teams only."""
     con.execute(sql("publish/changed_teams"))
     if changed:
         con.executemany(sql("publish/changed_team"), [[team] for team in changed])
     for _name, statement in analyst:
-        relation = relation_of(statement)
-        if changed is not None and is_incremental(statement):
-            _patch(con, relation, statement, values, changed)
-            continue
-        if changed is not None:
-            con.execute(sql_for("publish/relation_drop", relation=relation))
-        execute(con, statement, values)
+        if changed is None:
+            execute(con, statement, values)
+        elif not is_incremental(statement):
+            _replace(con, statement, values, touched_only=False)
+        elif changed:
+            _replace(con, statement, values, touched_only=True)
     # inside the snapshot's transaction: on an error, the rollback takes it with it
     con.execute(sql("model/touched_teams_drop"))
 
 
-def _patch(
+def _replace(
     con: duckdb.DuckDBPyConnection,
-    relation: str,
     statement: str,
     values: dict[str, object],
-    changed: list[str],
+    *,
+    touched_only: bool,
 ) -> None:
-    """Replace the rows of the changed teams in `snap.<relation>`: its select runs over the
-    changed teams' rows of the one model it reads."""
-    if not changed:
-        return
+    """Make `snap.<relation>` (in a copy of the live snapshot) what its statement now gives,
+    as the copy holds its columns (free text already left out), writing only the rows that
+    differ; `touched_only`: among the changed teams' rows, its select running over those
+    teams' rows of the one model it reads."""
+    relation = relation_of(statement)
     select = ANALYST_CREATE.sub("", COMMENT.sub("", statement).strip(), count=1)
+    held = con.execute(sql("publish/snapshot_columns"), [relation]).fetchall()
+    columns = ", ".join(quoted(name) for (name,) in held)
+    if not touched_only:
+        replace_rows(con, "snap", relation, select, values, touched_only=False, columns=columns)
+        return
     (source,) = sources(select)
-    con.execute(sql_for("publish/patch_delete", relation=relation))
     con.execute(sql_for("model/touched_rows", relation=source))
-    execute(con, f"insert into snap.{relation} {select}", values)
+    replace_rows(con, "snap", relation, select, values, touched_only=True, columns=columns)
     con.execute(sql_for("model/touched_drop", relation=source))
 
 

@@ -9,6 +9,8 @@ A column means the same in every relation unless `SPECIFIC` says otherwise for o
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -305,6 +307,13 @@ def describe(relation: str, column: str) -> str | None:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def docs_version() -> str:
+    """What the comments say, as one digest: a snapshot copied from one written with other
+    comments is built whole."""
+    texts = [sorted(RELATIONS.items()), sorted(COLUMNS.items()), sorted(SPECIFIC.items())]
+    return hashlib.sha256(json.dumps(texts).encode()).hexdigest()
 
 
 def comment(con: duckdb.DuckDBPyConnection, catalog: str) -> None:

@@ -29,6 +29,7 @@ IDENTIFIERS = (
     | frozenset(f"text_{name}" for name in TABLES)  # a run's text rows (flows/stage.py)
     | frozenset({"split_text"})  # a batch of plain files' text rows (flows/stage.py)
     | frozenset({"mo_score", "mo_risk"})
+    | frozenset({"main", "snap"})  # the pipeline database and the attached analyst snapshot
 )
 
 

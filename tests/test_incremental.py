@@ -515,12 +515,12 @@ def test_a_change_of_a_global_table_builds_every_incremental_model_whole(monkeyp
 
 
 def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s_rows():
-    """sql/model/touched_replace.sql: the touched team's rows become the fresh ones as a
+    """sql/model/replace_rows.sql: the touched team's rows become the fresh ones as a
     multiset (a duplicate row dropped or added, a NULL compared equal), the rows that did not
     change are not written again, and other teams are not looked at."""
     import duckdb
 
-    from sideline.db import sql_for
+    from sideline.db import fill, sql_for
 
     con = duckdb.connect()
     con.execute(
@@ -539,7 +539,12 @@ def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s
     unchanged = con.execute(
         "select rowid from stg_exposures where athlete_id = 'A3' or team_id = 'rovers' order by 1"
     ).fetchall()
-    con.execute(sql_for("model/touched_replace", relation="stg_exposures"))
+    con.execute(
+        fill(
+            sql_for("model/replace_rows", catalog="main", relation="stg_exposures"),
+            scope="team_id in (select team_id from touched_teams)",
+        )
+    )
     assert con.execute("select * from stg_exposures order by all").fetchall() == [
         ("eagles", "A1", 60.0, None),
         ("eagles", "A2", 30.0, "s1"),
@@ -560,3 +565,47 @@ def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s
     assert not con.execute(
         "select * from duckdb_tables() where table_name in ('touched_fresh', 'touched_changed')"
     ).fetchall()
+
+
+def test_a_snapshot_patched_after_a_night_equals_one_built_whole(settings, tmp_path, patched):
+    """A league's first night, then one team's current season and corrections on the same
+    day: the snapshot made by writing only the rows that differ holds what a whole build of
+    it holds, relation by relation."""
+    import shutil
+
+    from sideline.flows import publish
+
+    from sideline.db import analyst_relations, connect, sql
+    from sideline.generate import Plan, generate
+
+    from .conftest import dump
+
+    files = generate(
+        tmp_path / "export", Plan(3, 12, 2, seed=3, end=TODAY.date() - timedelta(days=1))
+    )
+    later = [
+        f for f in files if f.name.startswith(("injuries_rovers_2026", "exposures_rovers_2026"))
+    ]
+    for f in files:
+        if f not in later:
+            shutil.copy(f, settings.inbox / f.name)
+    nightly.run(settings, now=TODAY)
+    for f in later:
+        shutil.copy(f, settings.inbox / f.name)
+    nightly.run(settings, now=TODAY)
+    assert patched == [None, ["rovers"]]
+    by_difference = dump(settings.analyst_database)
+
+    con = connect(settings.database)
+    try:
+        con.execute(sql("publish/state_clear"))
+        publish.publish_snapshot(con, settings)
+    finally:
+        con.close()
+    assert patched[-1] is None
+    whole = dump(settings.analyst_database)
+    assert set(whole) >= analyst_relations() - {"snapshot_info"}
+    for relation in sorted(set(whole) | set(by_difference)):
+        if relation != "snapshot_info":  # the time it was published
+            assert by_difference[relation] == whole[relation], relation
+    assert any(row[0] == "rovers" for row in whole["injuries"])
