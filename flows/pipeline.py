@@ -103,14 +103,16 @@ def read_files(
     come to fewer than READ_AHEAD_BYTES."""
     to_read = iter([i for i, f in enumerate(files) if f.problem is None and f.duplicate_of is None])
     reading: dict[int, Future[Staged]] = {}
+    held = 0  # bytes of the files in `reading`: a count kept, not summed on each file
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sideline-read")
 
     def read_ahead() -> None:
-        while (
-            len(reading) < READ_AHEAD
-            or sum(files[j].size_bytes for j in reading) < READ_AHEAD_BYTES
-        ) and (i := next(to_read, None)) is not None:
+        nonlocal held
+        while (len(reading) < READ_AHEAD or held < READ_AHEAD_BYTES) and (
+            i := next(to_read, None)
+        ) is not None:
             reading[i] = pool.submit(read_file, files[i].path, lines=True)
+            held += files[i].size_bytes
 
     staged = []
     try:
@@ -123,6 +125,7 @@ def read_files(
                 )
             elif f.duplicate_of is None:
                 s = reading.pop(i).result()
+                held -= f.size_bytes
                 staging.append(s, tz)
                 staged.append(s)
     finally:

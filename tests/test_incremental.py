@@ -519,6 +519,7 @@ def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s
     multiset (a duplicate row dropped or added, a NULL compared equal), the rows that did not
     change are not written again, and other teams are not looked at."""
     import duckdb
+    from sideline.flows.model import TOUCHED
 
     from sideline.db import fill, sql_for
 
@@ -542,7 +543,7 @@ def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s
     con.execute(
         fill(
             sql_for("model/replace_rows", catalog="main", relation="stg_exposures"),
-            scope="team_id in (select team_id from touched_teams)",
+            scope=TOUCHED,
         )
     )
     assert con.execute("select * from stg_exposures order by all").fetchall() == [
