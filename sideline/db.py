@@ -194,8 +194,9 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     return con
 
 
-# v2: injuries gained `knee_flexion_at` (CONTRACT, risk model v2), a part of every row's hash
-ROW_HASH_SCHEME = "md5-typed-v2"
+# v2: injuries gained `knee_flexion_at` (CONTRACT, risk model v2), a part of every row's hash;
+# v3: the md5 stored as its 128-bit number (migration 019), not as hex text
+ROW_HASH_SCHEME = "md5-number-v3"
 
 
 def rehash(con: duckdb.DuckDBPyConnection) -> bool:

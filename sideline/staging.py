@@ -110,15 +110,16 @@ def unique_sql(table: Table) -> str:
 
 
 def row_hash_sql(table: Table, extra: str) -> str:
-    """A row's content hash as SQL, the same over a staging relation and a history table: every
-    contract column as its catalogue type's text (missing distinct from empty), and the extra
-    columns. Two rows hash alike exactly when a person would see the same record."""
+    """A row's content hash as SQL, the same over a staging relation and a history table: the md5
+    (as its 128-bit number) of every contract column as its catalogue type's text (missing
+    distinct from empty), and the extra columns. Two rows hash alike exactly when a person would
+    see the same record."""
     parts = [
         f"coalesce(cast(cast({quoted(c.name)} as {SQL_TYPES[c.kind]}) as varchar), chr(0))"
         for c in table.columns
     ]
     parts.append(f"coalesce(cast({quoted(extra)} as varchar), chr(0))")
-    return "md5(" + " || chr(31) || ".join(parts) + ")"
+    return "md5_number(" + " || chr(31) || ".join(parts) + ")"
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def history(
     keys = frame[list(spec.key)].astype(str).agg("\x1f".join, axis=1)
     frame.insert(0, "record_key", keys)
     frame.insert(1, "version", [int(run_id.rsplit("-", 1)[1])] * len(frame))
-    frame.insert(2, "row_hash", "h")
+    frame.insert(2, "row_hash", 0)
     frame.insert(3, "run_id", run_id)
     frame.insert(4, "source_file", "scenario")
     frame.insert(5, "source_row", range(2, len(frame) + 2))

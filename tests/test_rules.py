@@ -130,7 +130,7 @@ def database() -> duckdb.DuckDBPyConnection:
     con.execute(
         "insert into injuries_history (record_key, version, row_hash, run_id, source_file,"
         " source_row, loaded_at, record_id, team_id, athlete_id, injury_date, activity,"
-        " body_region, tissue, mechanism) values ('eagles\x1fR1', 1, 'h', 'r', 'f', 2, now(),"
+        " body_region, tissue, mechanism) values ('eagles\x1fR1', 1, 0, 'r', 'f', 2, now(),"
         " 'R1', 'eagles', 'A1', '2026-09-06', 'match', 'thigh', 'muscle_contusion',"
         " 'direct_contact')"
     )

@@ -2,8 +2,8 @@
 -- version is the set of rows one file carries for a record key (one row, or an athlete's
 -- sessions of one date and activity). A set identical to the record's current one adds nothing,
 -- so re-sending a file's content under a new name changes no row; a changed set is a correction
--- and becomes the newest version, with the earlier ones kept. A set's hash is its rows' hashes
--- sorted and joined.
+-- and becomes the newest version, with the earlier ones kept. A set's hash is the sorted list of
+-- its rows' hashes.
 --
 -- Most records come in one row of the run: its set is that row, and it is found again by its
 -- staged id, an integer. Only the others (sessions of a day, a record in several files of the
@@ -25,7 +25,7 @@ current as (
     select
         record_key,
         version,
-        array_to_string(list_sort(list(row_hash)), ',') as set_hash
+        list_sort(list(row_hash)) as set_hash
     from {history}
     where record_key in (select record_key from keys)
     group by record_key, version
@@ -46,7 +46,7 @@ units as (
     select
         record_key,
         file_order,
-        array_to_string(list_sort(list(row_hash)), ',') as set_hash
+        list_sort(list(row_hash)) as set_hash
     from staged
     where record_key in (select record_key from keys where key_rows > 1)
     group by record_key, file_order
@@ -81,7 +81,7 @@ final as (
         1 as session_no
     from staged
     inner join single on staged.__id = single.first_id
-    where single.current_hash is distinct from staged.row_hash
+    where single.current_hash is distinct from [staged.row_hash]
     union all
     select
         staged.* exclude (file_order, __id),
