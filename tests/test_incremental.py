@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from sideline.dashboards import site as site_module
 from sideline.flows import nightly
@@ -29,9 +30,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     teams: list[str] = []
     board_page = site_module.board_page
 
-    def counting(con, ctx, team):  # type: ignore[no-untyped-def]
+    def counting(ctx, team, rows):  # type: ignore[no-untyped-def]
         teams.append(team)
-        return board_page(con, ctx, team)
+        return board_page(ctx, team, rows)
 
     monkeypatch.setattr(site_module, "board_page", counting)
     return teams
@@ -88,6 +89,50 @@ def test_a_lost_page_or_new_settings_render_again(settings, put, rendered, monke
     monkeypatch.setattr(site_module, "CODE_VERSION", "another release")
     nightly.run(changed, now=TODAY)
     assert sorted(rendered) == ["eagles", "rovers"]
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    values = frame.astype(object)
+    return values.where(values.notna(), None)
+
+
+def test_pages_queried_for_many_teams_at_once_are_each_teams_own(settings, monkeypatch):
+    """The page statements run once for a batch of teams: each team's rows, and so its pages,
+    are what they are when it is queried alone (the typical return is its own team's)."""
+    from sideline.db import connect
+    from sideline.generate import Plan, generate
+
+    generate(settings.inbox, Plan(3, 12, 2, seed=3, end=TODAY.date() - timedelta(days=1)))
+    nightly.run(settings, now=TODAY)
+    con = connect(settings.database)
+    try:
+        found = con.execute("select distinct team_id from injuries order by 1").fetchall()
+        teams = [t for (t,) in found]
+        assert len(teams) == 3
+        month = settings.season_start_month
+        ctx = site_module.SiteContext(TODAY.date(), month, False, tuple(teams))
+        together = site_module.team_rows(con, ctx, teams)
+        for team in teams:
+            (alone,) = site_module.team_rows(con, ctx, [team]).values()
+            for name in site_module.PAGE_QUERIES:
+                # a text column with a value reads missing ones as NaN, one without as None:
+                # the pages show neither
+                pd.testing.assert_frame_equal(
+                    _missing_as_none(together[team][name]), _missing_as_none(alone[name])
+                )
+            assert not together[team]["board_squad"].empty
+            assert not together[team]["surv_rates"].empty
+            assert site_module.board_page(ctx, team, together[team]) == site_module.board_page(
+                ctx, team, alone
+            )
+            surveillance = site_module.surveillance_page(ctx, team, together[team])
+            assert surveillance == site_module.surveillance_page(ctx, team, alone)
+        # teams differ, so a batch mixing their rows would show
+        squads = {int(together[t]["board_squad"]["athletes"].sum()) for t in teams}
+        rates = [together[t]["surv_rates"]["injuries"].tolist() for t in teams]
+        assert len(squads) > 1 or rates[0] != rates[1]
+    finally:
+        con.close()
 
 
 def test_an_incremental_model_refreshes_the_teams_a_run_loaded_as_a_whole_build_would():

@@ -367,7 +367,7 @@ def test_atypical_card_stays_on_the_board_until_a_later_exam_resolves_it():
     from sideline.mo_params import MO_TIERS, TIER_ORDER
 
     values = {
-        "team_id": "eagles",
+        "team_ids": ["eagles"],
         "as_of": D("2026-11-25"),
         "tier_order": list(TIER_ORDER),
         "mo_tiers": list(MO_TIERS),

@@ -1,4 +1,4 @@
--- Who is out (an open injury) and who is on modified duty (back within the last 7 days, or an
+-- Per team of `$team_ids`: who is out (an open injury) and who is on modified duty (back within the last 7 days, or an
 -- injury of the last 7 days without time loss), with an expected return: the injury date plus
 -- the median days lost of the team's closed injuries of the same region and tissue.
 with injuries as (
@@ -18,11 +18,12 @@ with injuries as (
         marts.is_ongoing
     from int_injury_names as latest
     inner join injuries as marts using (team_id, record_id)
-    where latest.team_id = $team_id
+    where list_contains($team_ids, latest.team_id)
 ),
 
 typical as (
     select
+        team_id,
         body_region,
         tissue,
         median(days_lost) as median_days,
@@ -34,6 +35,7 @@ typical as (
 
 final as (
     select
+        i.team_id,
         i.athlete_id,
         i.athlete_name,
         i.record_id,
@@ -55,7 +57,7 @@ final as (
         end as expected_return,
         t.closed_injuries as expected_from_n
     from injuries as i
-    left join typical as t using (body_region, tissue)
+    left join typical as t using (team_id, body_region, tissue)
     where i.is_ongoing
         or i.return_date >= $as_of - interval 7 day
         or (i.injury_date >= $as_of - interval 7 day and i.days_lost = 0)

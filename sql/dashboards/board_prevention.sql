@@ -1,5 +1,6 @@
--- The team's prevention process measures this season and the one before (mo_prevention).
+-- Each team's (of `$team_ids`) prevention process measures this season and the one before (mo_prevention).
 select
+    team_id,
     season,
     season = season_label($as_of, $season_start_month) as is_current,
     contusions,
@@ -14,7 +15,7 @@ select
     prompt_hours,
     delay_hours
 from mo_prevention
-where team_id = $team_id
+where list_contains($team_ids, team_id)
     and season in (
         season_label($as_of, $season_start_month),
         season_label($as_of - interval 1 year, $season_start_month)

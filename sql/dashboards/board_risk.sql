@@ -1,6 +1,7 @@
--- The myositis ossificans risk list: the most urgent tier first (`$tier_order`, least urgent
+-- Per team of `$team_ids`, the myositis ossificans risk list: the most urgent tier first (`$tier_order`, least urgent
 -- first, from sideline/mo_params.py), then the most recent incident.
 select
+    risk.team_id,
     risk.record_id,
     risk.athlete_id,
     latest.athlete_name,
@@ -25,7 +26,7 @@ select
 from mo_risk as risk
 inner join int_injury_names as latest using (team_id, record_id)
 left join int_mo_inputs as exams using (team_id, record_id)
-where risk.team_id = $team_id
+where list_contains($team_ids, risk.team_id)
     -- still out, back within four weeks, MO suspected or diagnosed within the year, or an
     -- atypical finding not yet resolved (it stays, however old, until an exam resolves it)
     and (

@@ -1,4 +1,5 @@
-select period_label, period_start, athletes, injured_athletes, prevalence
+-- Each team's (of `$team_ids`) monthly prevalence.
+select team_id, period_label, period_start, athletes, injured_athletes, prevalence
 from injury_prevalence
-where team_id = $team_id and period = 'month'
+where list_contains($team_ids, team_id) and period = 'month'
 order by period_start

@@ -1,5 +1,6 @@
--- The season in progress is labelled so: its rates are of a part season.
+-- Each team's (of `$team_ids`) rates by season. The season in progress is labelled so: its rates are of a part season.
 select
+    team_id,
     season || case
         when season = season_label($as_of, $season_start_month) then ' (in progress)' else ''
     end as season,
@@ -16,5 +17,5 @@ select
     reinjury_share,
     day_count
 from injury_rates
-where team_id = $team_id and season <> 'all'
+where list_contains($team_ids, team_id) and season <> 'all'
 order by season
