@@ -197,7 +197,7 @@ class Staging:
         table, width = TABLES[name], len(columns)
         # numbers as numpy arrays and each file's lines as one Arrow chunk: no Python loop over
         # the lines builds them
-        sizes = [len(s.lines or ()) for s in files]
+        sizes = [0 if s.lines is None else len(s.lines) for s in files]
         total = sum(sizes)
         lines = pa.table(
             {
@@ -210,7 +210,7 @@ class Staging:
                     ]
                 ),
                 "line": pa.chunked_array(
-                    [pa.array(s.lines or (), type=pa.string()) for s in files], type=pa.string()
+                    [s.lines for s in files if s.lines is not None], type=pa.large_string()
                 ),
             }
         )
