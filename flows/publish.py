@@ -7,10 +7,13 @@ nobody ever sees half of one. Analysts never open the pipeline database.
 When the live snapshot was built from the same SQL, settings, schema and comments, the new one
 starts as a copy of it, and each relation is made what its select now gives by writing only the
 rows that differ (a night changes few of them; writing every relation again made the commit
-write the whole file). The one relation as large as the data, `exposures`, declared
-`-- incremental: by team_id`, is only looked at for the teams whose history changed since
-(`snapshot_build` and `snapshot_teams` say what the live one holds). It is built whole again
-when anything else changed, or when patching has grown the file to twice its whole-built size.
+write the whole file). A relation of one team's rows, declared `-- incremental: by team_id`
+(it reads one per-team model or `<table>_latest` view), is only looked at for the teams whose
+data changed since (`snapshot_teams`), unless the model it reads was built whole since
+(`snapshot_models`: a new day, other settings or other SQL change every team's rows): then all
+its rows are. `snapshot_build` says what the live snapshot was built whole from; it is built
+whole again when that changed, or when patching has grown the file to twice its whole-built
+size.
 """
 
 from __future__ import annotations
@@ -45,15 +48,18 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     }
     analyst = statements("analyst")
     key = build_key(con, analyst, values, settings.analyst_free_text)
-    versions = dict(con.execute(sql("publish/exposure_versions")).fetchall())
+    versions = dict(con.execute(sql("publish/team_versions")).fetchall())
+    models = dict(con.execute(sql("publish/model_builds")).fetchall())
     changed = _changed_teams(con, target, key, versions)
+    held = dict(con.execute(sql("publish/state_models")).fetchall())
+    rebuilt = frozenset(m for m, k in models.items() if held.get(m) != k)
     if changed is not None:
         shutil.copyfile(target, temporary)
     con.execute(sql("publish/attach"), [str(temporary)])
     try:
         # one transaction: a commit per relation and per comment costs a write of the file each
         with one_transaction(con):
-            _fill(con, analyst, values, changed)
+            _fill(con, analyst, values, changed, rebuilt)
             if changed is None:  # a copy of the live snapshot has both already
                 if not settings.analyst_free_text:
                     con.execute(sql("publish/without_free_text"))
@@ -64,7 +70,7 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     whole_bytes = temporary.stat().st_size if changed is None else None
     os.replace(temporary, target)
     _fsync(target.parent)
-    _record(con, key, whole_bytes, versions)
+    _record(con, key, whole_bytes, versions, models)
     return target
 
 
@@ -85,8 +91,8 @@ def build_key(
 def _changed_teams(
     con: duckdb.DuckDBPyConnection, target: Path, key: str, versions: dict[str, str]
 ) -> list[str] | None:
-    """The teams whose exposures the live snapshot does not hold as they are now, or None when
-    the snapshot must be built whole (none yet, built otherwise, or grown by patching)."""
+    """The teams whose data the live snapshot does not hold as it is now, or None when the
+    snapshot must be built whole (none yet, built otherwise, or grown by patching)."""
     built = con.execute(sql("publish/state_build")).fetchone()
     if built is None or built[0] != key or not target.is_file():
         return None
@@ -101,17 +107,19 @@ def _fill(
     analyst: list[tuple[str, str]],
     values: dict[str, object],
     changed: list[str] | None,
+    rebuilt: frozenset[str] = frozenset(),
 ) -> None:
     """Every relation of the snapshot: built whole, or, in a copy of the live snapshot, made
     what its select now gives by writing only the rows that differ: for an incremental one,
-    among the rows of the changed teams only."""
+    among the rows of the changed teams only, unless the model it reads is among `rebuilt`
+    (built whole since the live snapshot)."""
     con.execute(sql("publish/changed_teams"))
     if changed:
         con.executemany(sql("publish/changed_team"), [[team] for team in changed])
     for _name, statement in analyst:
         if changed is None:
             execute(con, statement, values)
-        elif not is_incremental(statement):
+        elif not is_incremental(statement) or analyst_source(statement) in rebuilt:
             _replace(con, statement, values, touched_only=False)
         elif changed:
             _replace(con, statement, values, touched_only=True)
@@ -131,16 +139,29 @@ def _replace(
     differ; `touched_only`: among the changed teams' rows, its select running over those
     teams' rows of the one model it reads."""
     relation = relation_of(statement)
-    select = ANALYST_CREATE.sub("", COMMENT.sub("", statement).strip(), count=1)
+    select = _select(statement)
     held = con.execute(sql("publish/snapshot_columns"), [relation]).fetchall()
     columns = ", ".join(quoted(name) for (name,) in held)
     if not touched_only:
         replace_rows(con, "snap", relation, select, values, touched_only=False, columns=columns)
         return
-    (source,) = sources(select)
+    source = analyst_source(statement)
     con.execute(sql_for("model/touched_rows", relation=source))
     replace_rows(con, "snap", relation, select, values, touched_only=True, columns=columns)
     con.execute(sql_for("model/touched_drop", relation=source))
+
+
+def _select(statement: str) -> str:
+    return ANALYST_CREATE.sub("", COMMENT.sub("", statement).strip(), count=1)
+
+
+def analyst_source(statement: str) -> str:
+    """The one relation an incremental analyst statement reads."""
+    read = sources(_select(statement))
+    if len(read) != 1:
+        raise ValueError(f"an incremental analyst relation reads one relation: {sorted(read)}")
+    (source,) = read
+    return source
 
 
 def relation_of(statement: str) -> str:
@@ -156,6 +177,7 @@ def _record(
     key: str,
     whole_bytes: int | None,
     versions: dict[str, str],
+    models: dict[str, str],
 ) -> None:
     """What the snapshot now in place holds, written after it is in place (the record may lag
     the snapshot, never lead it)."""
@@ -166,6 +188,8 @@ def _record(
         execute(con, sql("publish/state_build_set"), {"build_key": key, "whole_bytes": size})
         if versions:
             con.executemany(sql("publish/state_team_set"), sorted(versions.items()))
+        if models:
+            con.executemany(sql("publish/state_model_set"), sorted(models.items()))
 
 
 def _fsync(path: Path) -> None:

@@ -244,9 +244,9 @@ def patched(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
     seen: list[list[str] | None] = []
     fill = publish._fill
 
-    def recording(con, analyst, values, changed):  # type: ignore[no-untyped-def]
+    def recording(con, analyst, values, changed, *rest):  # type: ignore[no-untyped-def]
         seen.append(None if changed is None else list(changed))
-        return fill(con, analyst, values, changed)
+        return fill(con, analyst, values, changed, *rest)
 
     monkeypatch.setattr(publish, "_fill", recording)
     return seen
@@ -621,10 +621,9 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(settings, tmp_p
 
     from sideline.flows import publish
 
-    from sideline.db import analyst_relations, connect, sql
     from sideline.generate import Plan, generate
 
-    from .conftest import dump
+    from .conftest import rows
 
     files = generate(
         tmp_path / "export", Plan(3, 12, 2, seed=3, end=TODAY.date() - timedelta(days=1))
@@ -640,18 +639,37 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(settings, tmp_p
         shutil.copy(f, settings.inbox / f.name)
     nightly.run(settings, now=TODAY)
     assert patched == [None, ["rovers"]]
-    by_difference = dump(settings.analyst_database)
+    assert_equals_whole_build(settings, publish)
+    injuries = rows(settings.analyst_database, "select team_id from injuries")
+    assert ("rovers",) in injuries
 
+    # the next day, nothing new: no team's data changed, but every model that counts to the
+    # day was built whole, and so is each relation read from one (days lost, reminders)
+    nightly.run(settings, now=TODAY + timedelta(days=1))
+    assert patched[-1] == []
+    assert_equals_whole_build(settings, publish)
+    # another setting of the models: the same
+    other = dataclasses.replace(settings, open_injury_days=settings.open_injury_days + 30)
+    nightly.run(other, now=TODAY + timedelta(days=1))
+    assert patched[-1] == []
+    assert_equals_whole_build(other, publish)
+
+
+def assert_equals_whole_build(settings, publish):  # type: ignore[no-untyped-def]
+    """The live snapshot holds what a whole build of it now holds, relation by relation."""
+    from sideline.db import analyst_relations, connect, sql
+
+    from .conftest import dump
+
+    by_difference = dump(settings.analyst_database)
     con = connect(settings.database)
     try:
         con.execute(sql("publish/state_clear"))
         publish.publish_snapshot(con, settings)
     finally:
         con.close()
-    assert patched[-1] is None
     whole = dump(settings.analyst_database)
     assert set(whole) >= analyst_relations() - {"snapshot_info"}
     for relation in sorted(set(whole) | set(by_difference)):
         if relation != "snapshot_info":  # the time it was published
             assert by_difference[relation] == whole[relation], relation
-    assert any(row[0] == "rovers" for row in whole["injuries"])

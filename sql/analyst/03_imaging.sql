@@ -1,3 +1,4 @@
+-- incremental: by team_id
 create table snap.imaging as
 with latest as (
     select * from imaging_latest

@@ -1,2 +1,3 @@
+-- incremental: by team_id
 create table snap.injury_prevalence as
 select * from injury_prevalence

@@ -1,2 +1,3 @@
+-- incremental: by team_id
 create table snap.exposure_hours as
 select * from exposure_hours

@@ -1,2 +1,3 @@
+-- incremental: by team_id
 create table snap.data_completeness as
 select * from data_completeness

@@ -1,2 +1,3 @@
+-- incremental: by team_id
 create table snap.mo_prevention as
 select * from mo_prevention

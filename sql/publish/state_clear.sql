@@ -1,2 +1,3 @@
 delete from snapshot_build;
 delete from snapshot_teams;
+delete from snapshot_models;

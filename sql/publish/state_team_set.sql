@@ -1,1 +1,1 @@
-insert into snapshot_teams (team_id, exposure_version) values (?, ?)
+insert into snapshot_teams (team_id, data_version) values (?, ?)

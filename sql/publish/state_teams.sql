@@ -1,1 +1,1 @@
-select team_id, exposure_version from snapshot_teams
+select team_id, data_version from snapshot_teams

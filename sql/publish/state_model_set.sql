@@ -1,0 +1,1 @@
+insert into snapshot_models (model, whole_build) values (?, ?)

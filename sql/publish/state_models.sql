@@ -1,0 +1,1 @@
+select model, whole_build from snapshot_models
