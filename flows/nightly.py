@@ -35,7 +35,7 @@ from sideline.settings import Settings, SettingsError
 from . import pipeline
 from .discover import discover
 from .model import build_models, model_parameters
-from .publish import publish_site, publish_snapshot
+from .publish import EarlyCopy, publish_site, publish_snapshot
 from .score import score_contusions
 from .stage import Staging
 from .validate import validate_files
@@ -86,9 +86,11 @@ def run(
     settings.inbox.mkdir(parents=True, exist_ok=True)
     con = connect(settings.database, settings.memory_limit)
     staging: Staging | None = None
+    early: EarlyCopy | None = None
     step, summary = "discover", None
     try:
         pipeline.remove_leftovers(settings)
+        early = EarlyCopy(settings.analyst_database)
         progress("discover")
         files = as_step(discover)(settings.inbox, con)
         progress(f"discover: {len(files)} new file(s)")
@@ -112,7 +114,7 @@ def run(
         summary = loaded  # committed
         step = "publish"
         progress("publish: analyst database and dashboards")
-        publish(con, settings, as_of, as_step, summary)
+        publish(con, settings, as_of, as_step, summary, early)
     except BaseException as exc:
         failure = pipeline.RunFailed(step, exc, summary)
         pipeline.fail(con, settings, run_id, started_at, failure, trigger, as_of)
@@ -120,6 +122,8 @@ def run(
             raise failure from exc
         raise
     finally:
+        if early is not None:
+            early.discard()  # when publishing did not take it
         if staging is not None:
             staging.remove()
         con.close()
@@ -134,6 +138,7 @@ def publish(
     as_of: date,
     as_step: Callable[[F], F],
     summary: pipeline.RunSummary,
+    early: EarlyCopy | None = None,
 ) -> None:
     """The analyst snapshot and the dashboards, built side by side: both only read what the
     run committed, the snapshot mostly inside DuckDB (which lets go of the GIL) and the site
@@ -157,7 +162,7 @@ def publish(
             context.run, timed, "dashboards", as_step(publish_site), cursor, settings, as_of
         )
         summary.analyst_database = timed(
-            "analyst database", as_step(publish_snapshot), con, settings
+            "analyst database", as_step(publish_snapshot), con, settings, early
         )
     finally:
         pool.shutdown(wait=True)

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -37,7 +38,54 @@ from .model import COMMENT, is_incremental, replace_rows, sources
 GROWTH_LIMIT = 2  # patched size over whole-built size that triggers a whole build
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
+class EarlyCopy:
+    """A copy of the live snapshot, made in a thread while the run reads, validates and loads:
+    a patched snapshot starts as one, and copying it at publish time was a quarter of a night's
+    publishing at 10M rows (0.26 s for 47 MB). The live snapshot cannot change meanwhile: only
+    a run replaces it, and one run at a time holds the database. Its name is a temporary one's,
+    so what a killed run leaves is removed by the next (flows/pipeline.py)."""
+
+    def __init__(self, target: Path) -> None:
+        self.path = target.with_name(f"{target.name}.tmp-{os.getpid()}-early")
+        self._error: OSError | None = None
+        self._thread: threading.Thread | None = None
+        if target.is_file():
+            self._thread = threading.Thread(
+                target=self._copy, args=(target,), name="sideline-snapshot-copy", daemon=True
+            )
+            self._thread.start()
+
+    def _copy(self, target: Path) -> None:
+        try:
+            shutil.copyfile(target, self.path)
+        except OSError as exc:  # publishing copies again, and reports what still fails
+            self._error = exc
+
+    def take(self, destination: Path) -> bool:
+        """Move the finished copy to `destination`; False when there is none to take (no live
+        snapshot, the copy failed, or it was taken already)."""
+        self._wait()
+        if self._error is not None or not self.path.is_file():
+            self.path.unlink(missing_ok=True)
+            return False
+        os.replace(self.path, destination)
+        return True
+
+    def discard(self) -> None:
+        self._wait()
+        self.path.unlink(missing_ok=True)
+
+    def _wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+def publish_snapshot(
+    con: duckdb.DuckDBPyConnection, settings: Settings, early: EarlyCopy | None = None
+) -> Path:
+    """The analyst snapshot of what the run committed, in place of the live one; `early`, a
+    copy of the live one made during the run, is used when the new one is patched."""
     target = settings.analyst_database
     temporary = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
@@ -54,7 +102,10 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     held = dict(con.execute(sql("publish/state_models")).fetchall())
     rebuilt = frozenset(m for m, k in models.items() if held.get(m) != k)
     if changed is not None:
-        shutil.copyfile(target, temporary)
+        if early is None or not early.take(temporary):
+            shutil.copyfile(target, temporary)
+    elif early is not None:
+        early.discard()
     con.execute(sql("publish/attach"), [str(temporary)])
     try:
         # one transaction: a commit per relation and per comment costs a write of the file each

@@ -673,3 +673,28 @@ def assert_equals_whole_build(settings, publish):  # type: ignore[no-untyped-def
     for relation in sorted(set(whole) | set(by_difference)):
         if relation != "snapshot_info":  # the time it was published
             assert by_difference[relation] == whole[relation], relation
+
+
+def test_the_live_snapshot_is_copied_during_the_run_and_nothing_is_left(settings, put, tmp_path):
+    from sideline.flows.publish import EarlyCopy
+
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    live = folder / "analyst.duckdb"
+    assert not EarlyCopy(live).take(folder / "patched")  # no live snapshot yet
+    live.write_bytes(b"snapshot bytes")
+    early = EarlyCopy(live)
+    assert early.take(folder / "patched")
+    assert (folder / "patched").read_bytes() == b"snapshot bytes"
+    assert not early.take(folder / "again")  # taken once
+    unused = EarlyCopy(live)
+    unused.discard()
+    assert sorted(p.name for p in folder.iterdir()) == ["analyst.duckdb", "patched"]
+
+    put("exposures_1.csv", EXPOSURES + "eagles,E1,2026-09-01,training,60\n")
+    nightly.run(settings, now=TODAY)
+    put("exposures_2.csv", EXPOSURES + "eagles,E1,2026-09-01,training,75\n")
+    nightly.run(settings, now=TODAY)  # patched from the copy made during the run
+    nightly.run(settings, now=TODAY + timedelta(days=1))
+    home = settings.analyst_database.parent
+    assert not list(home.glob(f"{settings.analyst_database.name}.*"))
