@@ -415,7 +415,7 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
         shutil.copy(f, settings.inbox / f.name)
     nightly.run(settings, now=TODAY)
     refreshed = [name for name in builds[0] if name.endswith("(teams)")]
-    assert len(refreshed) == 14, builds[0]  # every per-team model
+    assert len(refreshed) == 15, builds[0]  # every per-team model
 
     con = connect(settings.database)
     try:

@@ -29,7 +29,7 @@ exposure as (
         sum(minutes_exact) filter (where activity = 'training') / 60 as training_hours,
         grouping(team_id) = 1 as all_teams,
         grouping(season) = 1 as all_seasons
-    from int_exposure_months
+    from int_exposure_seasons
     group by grouping sets ((team_id, season), (team_id), (season), ())
 ),
 

@@ -45,7 +45,7 @@ hours as (
         coalesce(season, 'all') as season,
         coalesce(activity, 'all') as activity,
         sum(minutes_exact) / 60 as exposure_hours
-    from int_exposure_months
+    from int_exposure_seasons
     group by grouping sets (
         (team_id, season, activity), (team_id, activity), (season, activity), (activity),
         (team_id, season), (team_id), (season), ()
