@@ -71,10 +71,16 @@ class Progress:
             self._waiting = None
 
     def _write(self, message: str) -> None:
-        if not self.quiet:
+        if self.quiet:
+            return
+        try:
             # written, not print()ed: Prefect's log_prints would turn a print into a log record
             sys.stderr.write(f"[{time.monotonic() - self.started:6.1f}s] {message}\n")
             sys.stderr.flush()
+        except OSError:
+            # the reader went away (`sideline run 2>&1 | head`, a closed terminal): progress is
+            # news, not the run, so the run goes on without it
+            self.quiet = True
 
 
 class RunCancelled(KeyboardInterrupt):

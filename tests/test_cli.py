@@ -151,3 +151,23 @@ def test_demo_then_run_again_through_prefect(settings):
     )
     assert again.returncode == 0, again.stderr[-3000:]
     assert "0 new file(s), 0 rows in: 0 loaded, 0 quarantined" in again.stdout
+
+
+def test_a_closed_progress_stream_does_not_stop_the_run(settings, put, monkeypatch):
+    """`sideline run 2>&1 | head`: once the reader has gone, progress lines are dropped and the
+    night goes on to its end."""
+    from sideline.runner import Progress
+
+    class Gone:
+        def write(self, _: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stderr", Gone())
+    progress = Progress()
+    header = "team_id,athlete_id,date,activity,minutes\n"
+    put("exposures_1.csv", header + "eagles,A1,2026-09-01,match,90\n")
+    summary = nightly.run(settings, progress=progress, now=TODAY)
+    assert summary.rows_loaded == 1 and progress.quiet
