@@ -114,7 +114,8 @@ def build_site(
 ) -> Path:
     """Write the whole site to `target` (replaced as a whole); returns its index.html.
     `inputs` names the settings the models were built with, beside the ones the pages take."""
-    versions = query(con, "dashboards/team_versions", {})
+    versions = query(con, "team_versions", {})
+    versions = versions[versions["has_records"]]  # a team of imaging rows only has no pages
     teams = tuple(versions["team_id"])
     ctx = SiteContext(as_of, season_start_month, public, teams, timezone)
     staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")

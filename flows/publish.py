@@ -96,7 +96,7 @@ def publish_snapshot(
     }
     analyst = statements("analyst")
     key = build_key(con, analyst, values, settings.analyst_free_text)
-    versions = dict(con.execute(sql("publish/team_versions")).fetchall())
+    versions = {team: version for team, version, _ in con.execute(sql("team_versions")).fetchall()}
     models = dict(con.execute(sql("publish/model_builds")).fetchall())
     changed = _changed_teams(con, target, key, versions)
     held = dict(con.execute(sql("publish/state_models")).fetchall())

@@ -166,7 +166,7 @@ def field_count_failure(name: str, row: int, columns: list[str], values: list[st
     )
 
 
-def plain_lines(text: str) -> list[str] | None:
+def plain_lines(text: str) -> pa.Array | None:
     """The lines of a CSV text in which every line is one record and every delimiter separates
     fields, so that splitting lines on the delimiter reads exactly what the csv module reads:
     ASCII (Python's and DuckDB's whitespace and digits agree there), no quote character, and a
@@ -183,11 +183,10 @@ def plain_lines(text: str) -> list[str] | None:
     return pc.split_pattern(whole, "\n").flatten()
 
 
-def _first_filled(lines: pa.Array, start: int, delimiter: str) -> int | None:
-    """The place of the first line from `start` on that is not blank, or None."""
+def _first_filled(lines: pa.Array, delimiter: str) -> int | None:
+    """The place of the first line that is not blank, or None."""
     return next(
-        (i for i in range(start, len(lines)) if not _blank(str(lines[i].as_py()), delimiter)),
-        None,
+        (i for i in range(len(lines)) if not _blank(str(lines[i].as_py()), delimiter)), None
     )
 
 
@@ -200,7 +199,7 @@ def _line_form(name: str, digest: str, lines: pa.Array, delimiter: str) -> Stage
     """A plain CSV file as its header and data lines, or None when it has columns outside the
     contract (their JSON is written in Python, by `_frame`). Lines are looked at one by one
     only up to the first that holds something: the header, then the first record."""
-    start = _first_filled(lines, 0, delimiter)
+    start = _first_filled(lines, delimiter)
     if start is None:
         raise FileRejected("empty_file", "the file has no header row")
     columns = _normalise_columns(str(lines[start].as_py()).split(delimiter))
@@ -208,7 +207,7 @@ def _line_form(name: str, digest: str, lines: pa.Array, delimiter: str) -> Stage
     if not set(columns) <= set(table.column_names):
         return None
     data = lines.slice(start + 1)
-    if _first_filled(data, 0, delimiter) is None:
+    if _first_filled(data, delimiter) is None:
         raise FileRejected("header_only", "the file has a header but no data rows")
     return Staged(
         name,
