@@ -30,7 +30,17 @@ from importlib.resources import as_file, files
 
 import duckdb
 
-from sideline.db import bound, execute, fill, relation_name, sql, sql_for, statements
+from sideline.db import (
+    TOUCHED_COPY,
+    bound,
+    execute,
+    fill,
+    insert_rows,
+    relation_name,
+    sql,
+    sql_for,
+    statements,
+)
 from sideline.mo_params import parameter_rows, reminder_rows
 from sideline.settings import Settings
 
@@ -47,8 +57,8 @@ def model_parameters(settings: Settings, as_of: date) -> dict[str, object]:
 def write_mo_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The risk model's parameter and reminder tables, which the SQL inputs read."""
     con.execute(sql("mo/tables"))
-    con.executemany(sql("mo/parameter"), parameter_rows())
-    con.executemany(sql("mo/reminder_rule"), reminder_rows())
+    insert_rows(con, sql("mo/parameter"), parameter_rows())
+    insert_rows(con, sql("mo/reminder_rule"), reminder_rows())
 
 
 def build_models(
@@ -60,7 +70,10 @@ def build_models(
     write_mo_tables(con)
     models = in_dependency_order(statements("models"))
     incremental = frozenset(relation_name(name) for name, text in models if is_incremental(text))
-    builder = Builder(con, run_id, incremental)
+    read = frozenset(
+        source for _, text in models for source in team_sources(text, incremental) or ()
+    )
+    builder = Builder(con, run_id, incremental, read)
     folder = files("sideline.sql").joinpath("reference")
     with (
         as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
@@ -77,6 +90,7 @@ def build_models(
         built = [builder.build(name, statement, {**values, **paths}) for name, statement in models]
         # temporary tables go with the transaction if anything above fails; an error must not
         # be hidden by a cleanup that the aborted transaction refuses
+        builder.drop_copies()
         con.execute(sql("model/touched_teams_drop"))
     return built
 
@@ -84,22 +98,30 @@ def build_models(
 class Builder:
     """Builds models one after another in one run: whole, or, for an incremental model whose
     last whole build still holds, by refreshing the teams in `touched_teams` (which the caller
-    creates for run `run_id`)."""
+    creates for run `run_id`).
+
+    A refresh reads each per-team source through a temporary view of that name over a copy of
+    the touched teams' rows of the source (`touched__<source>`). A copy is made once a run: of
+    a `<table>_latest` view when a model first reads it, and of a refreshed model from the rows
+    its refresh wrote, so no model's rows are selected again from its table."""
 
     def __init__(
         self,
         con: duckdb.DuckDBPyConnection,
         run_id: str | None,
         per_team: frozenset[str],
+        read: frozenset[str] = frozenset(),
     ) -> None:
         self.con = con
         self.run_id = run_id
         self.per_team = per_team  # relations with rows of one team each, narrowed on refresh
+        self.read = read  # the per-team relations some incremental model reads
         self.state = dict(con.execute(sql("model/state")).fetchall())
         schema = con.execute(sql("model/schema_version")).fetchone()
         # what a model reads whole besides its SQL and parameters: the schema, the global tables
         self.schema = (schema[0] if schema else None, globals_version())
         self.whole: set[str] = set()  # incremental relations built whole in this run
+        self.copies: set[str] = set()  # relations with a copy of the touched teams' rows
 
     def build(
         self, name: str, statement: str, values: dict[str, object], *, may_refresh: bool = True
@@ -114,12 +136,44 @@ class Builder:
         key = build_key(statement, bound(statement, values), self.schema)
         fresh = self.state.get(relation) == key and not narrowed & self.whole
         if self.run_id is not None and may_refresh and fresh:
-            _refresh_teams(self.con, relation, narrowed, statement, values)
+            self._refresh(relation, narrowed, statement, values)
             return f"{name} (teams)"
         execute(self.con, statement, values)
         execute(self.con, sql("model/state_set"), {"model": relation, "build_key": key})
         self.whole.add(relation)
         return name
+
+    def _refresh(
+        self, relation: str, narrowed: frozenset[str], statement: str, values: dict[str, object]
+    ) -> None:
+        """Rebuild the rows of `relation` of the touched teams: its select runs over the copies
+        of those teams' rows of each per-team source, in their place, and only its rows of
+        those teams are kept: those that differ from the stored ones replace them
+        (`replace_rows`)."""
+        for source in sorted(narrowed):
+            copy = TOUCHED_COPY + source
+            if source not in self.copies:
+                if source.endswith("_latest"):
+                    history = source.removesuffix("_latest") + "_history"
+                    self.con.execute(sql_for("model/touched_latest", target=copy, history=history))
+                else:  # a per-team relation this builder did not refresh (mo_score)
+                    self.con.execute(sql_for("model/touched_rows", target=copy, relation=source))
+                self.copies.add(source)
+            self.con.execute(sql_for("model/touched_view", relation=source, copy=copy))
+        select = HEADER.sub("", COMMENT.sub("", statement), count=1)
+        keep = TOUCHED_COPY + relation if relation in self.read else None
+        replace_rows(self.con, "main", relation, select, values, touched_only=True, keep_as=keep)
+        if keep is not None:
+            self.copies.add(relation)
+        # on an error the run's transaction takes the temporary views and tables with it
+        for source in sorted(narrowed):
+            self.con.execute(sql_for("model/touched_view_drop", relation=source))
+
+    def drop_copies(self) -> None:
+        """Drop the copies of the touched teams' rows: after the last model is built."""
+        for source in sorted(self.copies):
+            self.con.execute(sql_for("model/touched_drop", relation=TOUCHED_COPY + source))
+        self.copies.clear()
 
 
 INCREMENTAL = "-- incremental: by team_id"
@@ -177,30 +231,6 @@ def build_key(statement: str, parameters: dict[str, object], schema: object) -> 
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _refresh_teams(
-    con: duckdb.DuckDBPyConnection,
-    relation: str,
-    narrowed: frozenset[str],
-    statement: str,
-    values: dict[str, object],
-) -> None:
-    """Rebuild the rows of `relation` of the teams the run loaded rows for (`touched_teams`):
-    its select runs over temporary tables of those teams' rows of each per-team source, in
-    their place, and only its rows of those teams are kept: those that differ from the stored
-    ones replace them (`replace_rows`)."""
-    for source in sorted(narrowed):
-        if source.endswith("_latest"):
-            history = source.removesuffix("_latest") + "_history"
-            con.execute(sql_for("model/touched_latest", latest=source, history=history))
-        else:
-            con.execute(sql_for("model/touched_rows", relation=source))
-    select = HEADER.sub("", COMMENT.sub("", statement), count=1)
-    replace_rows(con, "main", relation, select, values, touched_only=True)
-    # on an error the run's transaction takes the temporary tables with it
-    for source in sorted(narrowed):
-        con.execute(sql_for("model/touched_drop", relation=source))
-
-
 TOUCHED = "team_id in (select team_id from touched_teams)"
 
 
@@ -213,10 +243,12 @@ def replace_rows(
     *,
     touched_only: bool,
     columns: str = "*",
+    keep_as: str | None = None,
 ) -> None:
     """Make `catalog.relation`'s rows (the touched teams' rows, with `touched_only`, else all
     of them) the rows `select` gives (its `columns`), writing only those that differ
-    (sql/model/replace_rows.sql)."""
+    (sql/model/replace_rows.sql). With `keep_as`, the rows given stay as that temporary
+    table."""
     scope = TOUCHED if touched_only else "true"
     execute(
         con,
@@ -225,6 +257,10 @@ def replace_rows(
     )
     replace = sql_for("model/replace_rows", catalog=catalog, relation=relation)
     con.execute(fill(replace, scope=scope))
+    if keep_as is None:
+        con.execute(sql("model/touched_fresh_drop"))
+    else:
+        con.execute(sql_for("model/touched_fresh_keep", target=keep_as))
 
 
 # a model file is `create or replace table <name> as <select>`: the select is what DuckDB parses

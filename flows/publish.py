@@ -29,7 +29,15 @@ from pathlib import Path
 import duckdb
 
 from sideline.analyst_docs import comment, docs_version
-from sideline.db import ANALYST_CREATE, execute, one_transaction, sql, sql_for, statements
+from sideline.db import (
+    ANALYST_CREATE,
+    execute,
+    insert_rows,
+    one_transaction,
+    sql,
+    sql_for,
+    statements,
+)
 from sideline.settings import Settings
 from sideline.staging import quoted
 
@@ -166,7 +174,7 @@ def _fill(
     (built whole since the live snapshot)."""
     con.execute(sql("publish/changed_teams"))
     if changed:
-        con.executemany(sql("publish/changed_team"), [[team] for team in changed])
+        insert_rows(con, sql("publish/changed_team"), [[team] for team in changed])
     for _name, statement in analyst:
         if changed is None:
             execute(con, statement, values)
@@ -197,7 +205,7 @@ def _replace(
         replace_rows(con, "snap", relation, select, values, touched_only=False, columns=columns)
         return
     source = analyst_source(statement)
-    con.execute(sql_for("model/touched_rows", relation=source))
+    con.execute(sql_for("model/touched_rows", target=source, relation=source))
     replace_rows(con, "snap", relation, select, values, touched_only=True, columns=columns)
     con.execute(sql_for("model/touched_drop", relation=source))
 
@@ -238,9 +246,9 @@ def _record(
         con.execute(sql("publish/state_clear"))
         execute(con, sql("publish/state_build_set"), {"build_key": key, "whole_bytes": size})
         if versions:
-            con.executemany(sql("publish/state_team_set"), sorted(versions.items()))
+            insert_rows(con, sql("publish/state_team_set"), sorted(versions.items()))
         if models:
-            con.executemany(sql("publish/state_model_set"), sorted(models.items()))
+            insert_rows(con, sql("publish/state_model_set"), sorted(models.items()))
 
 
 def _fsync(path: Path) -> None:

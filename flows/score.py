@@ -63,6 +63,7 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     values = {"as_of": as_of, "missed_shown": number("missed_shown_days")}
     builder.build("score/mo_risk.sql", sql("score/mo_risk"), values, may_refresh=only_touched)
     # on an error the run's transaction takes the temporary tables with it
+    builder.drop_copies()
     con.execute(sql("score/teams_drop"))
     return Scored(rescored, newly_high)
 

@@ -38,4 +38,3 @@ select * from touched_fresh as fresh
 where hash(fresh) in (select whole_row_hash from touched_changed);
 
 drop table touched_changed;
-drop table touched_fresh;
