@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from sideline.catalogue import FREE_TEXT_COLUMNS, NAME_COLUMNS, TABLES, Table
-from sideline.db import fill, sql, sql_for
+from sideline.db import fill, sql, sql_for, undone
 from sideline.staging import (
     EXTRA_COL,
     Failure,
@@ -131,10 +131,8 @@ def insert(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.DataFrame) 
     if frame.empty:
         return
     con.register("incoming", frame)
-    try:
+    with undone(lambda: con.unregister("incoming")):
         con.execute(sql(statement))
-    finally:
-        con.unregister("incoming")
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: Table) -> int:
@@ -142,10 +140,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     record's current version add none."""
     history = f"{table.name}_history"
     con.execute(staged_view(table))
-    try:
+    with undone(lambda: con.execute(sql("load/staged_drop"))):
         result = con.execute(sql_for("load/upsert", history=history)).fetchall()
-    finally:
-        con.execute("drop view staged")
     twice = con.execute(sql_for("load/unique_versions", history=history)).fetchall()
     if twice and twice[0][0]:
         raise RuntimeError(f"{history}: this run wrote {twice[0][0]} row(s) under a key twice")

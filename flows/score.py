@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from sideline import risk
-from sideline.db import execute, sql
+from sideline.db import execute, sql, undone
 from sideline.mo_params import FACTOR_NAMES, HIGH_TIERS, number
 from sideline.reminders import plan
 from sideline.risk import Contusion, Exam, assess, inputs_hash
@@ -131,11 +131,8 @@ def _score(
     frame = pd.DataFrame(rescored, columns=_SCORE_COLUMNS)
     con.register("current_keys", keys)
     con.register("rescored", frame)
-    try:
+    with undone(lambda: (con.unregister("current_keys"), con.unregister("rescored"))):
         con.execute(sql("score/replace"))
-    finally:
-        con.unregister("current_keys")
-        con.unregister("rescored")
     return len(rescored), newly_high
 
 

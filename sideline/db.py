@@ -7,8 +7,8 @@ text ever substituted is a relation name from the fixed catalogue (`{history}` p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -174,6 +174,21 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+@contextmanager
+def undone(undo: Callable[[], object]) -> Iterator[None]:
+    """Run `undo` (unregister a frame, drop a view) after the block. When the block fails inside
+    a transaction, DuckDB refuses every statement until the rollback, `undo` among them (which
+    the rollback does anyway): its refusal is dropped, so the block's own error is the one
+    raised, not "Current transaction is aborted"."""
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            undo()
+        raise
+    undo()
 
 
 @contextmanager

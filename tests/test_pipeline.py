@@ -197,6 +197,34 @@ def test_a_failure_inside_the_load_leaves_the_database_as_it_was(
     assert (summary.status, summary.rows_loaded) == ("success", 5)
 
 
+def test_a_statement_that_fails_inside_the_load_is_the_error_the_run_reports(
+    settings, put, run_once, monkeypatch
+):
+    """DuckDB refuses every statement of a transaction after one failed, so a cleanup after
+    the failure (dropping the `staged` view, unregistering a frame) fails too; the run must
+    report the statement's own error, not "Current transaction is aborted" (a SIGTERM in the
+    middle of the upsert was reported so, as a failed run instead of a cancelled one)."""
+    put("injuries_valid.csv")
+    run_once()
+    before = dump(settings.database)
+    put("exposures_valid.csv")
+    real_sql_for = load.sql_for
+
+    def failing_upsert(name, **identifiers):  # type: ignore[no-untyped-def]
+        if name == "load/upsert" and identifiers.get("history") == "exposures_history":
+            return "select error('the upsert failed here')"
+        return real_sql_for(name, **identifiers)
+
+    monkeypatch.setattr(load, "sql_for", failing_upsert)
+    with pytest.raises(pipeline.RunFailed, match="the upsert failed here") as raised:
+        run_once()
+    assert raised.value.step == "load" and "aborted" not in str(raised.value)
+    after = dump(settings.database)
+    after.pop("run_log")
+    before.pop("run_log")
+    assert after == before
+
+
 def test_analyst_snapshot_holds_no_names(settings, put, run_once):
     put("injuries_valid.csv")
     put(
