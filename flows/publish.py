@@ -41,7 +41,7 @@ from sideline.db import (
 from sideline.settings import Settings
 from sideline.staging import quoted
 
-from .model import COMMENT, is_incremental, replace_rows, sources
+from .model import COMMENT, GLOBAL, globals_version, is_incremental, replace_rows, sources
 
 GROWTH_LIMIT = 2  # patched size over whole-built size that triggers a whole build
 
@@ -139,11 +139,12 @@ def build_key(
     values: dict[str, object],
     free_text: bool,
 ) -> str:
-    """What a whole build of the snapshot is made from: its SQL, its settings, the schema and
-    the comments on its relations and columns."""
+    """What a whole build of the snapshot is made from: its SQL, its settings, the schema, the
+    comments on its relations and columns, and the global tables (references, the risk
+    model's tables), so that a patched snapshot's copies of those are already what they are."""
     schema = con.execute(sql("model/schema_version")).fetchone()
     parts = [analyst, sorted(values.items()), free_text, schema[0] if schema else None]
-    parts.append(docs_version())
+    parts += [docs_version(), globals_version()]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
@@ -171,17 +172,23 @@ def _fill(
     """Every relation of the snapshot: built whole, or, in a copy of the live snapshot, made
     what its select now gives by writing only the rows that differ: for an incremental one,
     among the rows of the changed teams only, unless the model it reads is among `rebuilt`
-    (built whole since the live snapshot)."""
+    (built whole since the live snapshot). A copy of a global table is left as it is: the
+    snapshot is built whole when one changes (`build_key`)."""
     con.execute(sql("publish/changed_teams"))
     if changed:
         insert_rows(con, sql("publish/changed_team"), [[team] for team in changed])
+    held: dict[str, list[str]] = {}
+    if changed is not None:
+        held = dict(con.execute(sql("publish/snapshot_columns")).fetchall())
     for _name, statement in analyst:
         if changed is None:
             execute(con, statement, values)
+        elif sources(_select(statement)) <= GLOBAL:
+            continue
         elif not is_incremental(statement) or analyst_source(statement) in rebuilt:
-            _replace(con, statement, values, touched_only=False)
+            _replace(con, statement, values, held, touched_only=False)
         elif changed:
-            _replace(con, statement, values, touched_only=True)
+            _replace(con, statement, values, held, touched_only=True)
     # inside the snapshot's transaction: on an error, the rollback takes it with it
     con.execute(sql("model/touched_teams_drop"))
 
@@ -190,17 +197,17 @@ def _replace(
     con: duckdb.DuckDBPyConnection,
     statement: str,
     values: dict[str, object],
+    held: dict[str, list[str]],
     *,
     touched_only: bool,
 ) -> None:
     """Make `snap.<relation>` (in a copy of the live snapshot) what its statement now gives,
-    as the copy holds its columns (free text already left out), writing only the rows that
-    differ; `touched_only`: among the changed teams' rows, its select running over those
+    as the copy holds its columns (`held`: free text already left out), writing only the rows
+    that differ; `touched_only`: among the changed teams' rows, its select running over those
     teams' rows of the one model it reads."""
     relation = relation_of(statement)
     select = _select(statement)
-    held = con.execute(sql("publish/snapshot_columns"), [relation]).fetchall()
-    columns = ", ".join(quoted(name) for (name,) in held)
+    columns = ", ".join(quoted(name) for name in held[relation])
     if not touched_only:
         replace_rows(con, "snap", relation, select, values, touched_only=False, columns=columns)
         return

@@ -616,7 +616,9 @@ def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s
     ).fetchall() == [("touched_fresh",)]
 
 
-def test_a_snapshot_patched_after_a_night_equals_one_built_whole(settings, tmp_path, patched):
+def test_a_snapshot_patched_after_a_night_equals_one_built_whole(
+    settings, tmp_path, patched, monkeypatch
+):
     """A league's first night, then one team's current season and corrections on the same
     day: the snapshot made by writing only the rows that differ holds what a whole build of
     it holds, relation by relation."""
@@ -656,6 +658,24 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(settings, tmp_p
     nightly.run(other, now=TODAY + timedelta(days=1))
     assert patched[-1] == []
     assert_equals_whole_build(other, publish)
+    # a global table changed (a new release's risk model parameters): the patch leaves the
+    # copies of global tables as they are, so the snapshot is built whole
+    from sideline.flows import model
+
+    real_rows = model.parameter_rows
+
+    def revised() -> list[tuple[str, str, str, str, str, str]]:
+        first, *others = real_rows()
+        return [(*first[:4], first[4] + " (revised)", first[5]), *others]
+
+    monkeypatch.setattr(model, "parameter_rows", revised)
+    nightly.run(other, now=TODAY + timedelta(days=1))
+    assert patched[-1] is None
+    assert_equals_whole_build(other, publish)
+    assert rows(
+        other.analyst_database,
+        "select count(*) from mo_parameters where evidence like '% (revised)'",
+    ) == [(1,)]
 
 
 def assert_equals_whole_build(settings, publish):  # type: ignore[no-untyped-def]

@@ -1,5 +1,5 @@
--- The columns a relation of the attached snapshot holds, in order.
-select column_name
+-- The columns each relation of the attached snapshot holds, in order.
+select table_name, list(column_name order by column_index)
 from duckdb_columns()
-where database_name = 'snap' and table_name = $1
-order by column_index
+where database_name = 'snap'
+group by table_name
