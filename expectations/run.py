@@ -10,8 +10,10 @@ row, column, rule and the raw value.
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,6 +89,27 @@ def _context() -> Any:
     return context
 
 
+# held while what every process's first suite needs is set up, by `prepare` or the first suite
+_FIRST_USE = threading.Lock()
+
+
+def prepare() -> threading.Thread:
+    """Set up, in a thread, what a process's first suite otherwise waits for: GX's context and
+    duckdb-engine, whose import opens two in-memory DuckDBs to probe what they support. It runs
+    while the inbox is read, which waits mostly on DuckDB and Arrow: 0.06-0.15 s of a 1,000-row
+    night's validation."""
+    thread = threading.Thread(target=_first_use, name="sideline-gx-prepare", daemon=True)
+    thread.start()
+    return thread
+
+
+def _first_use() -> Any:
+    with _FIRST_USE:
+        context = _context()
+        importlib.import_module("duckdb_engine").config.get_core_config()
+        return context
+
+
 def validate(table: str, staging: Path, ctx: Context, memory_limit: str | None = None) -> Verdict:
     """Run `table`'s suite over its relation in the staging file (which must be closed by
     every writer), its DuckDB held to `memory_limit`. GX's connections are gone again when
@@ -101,7 +124,7 @@ def validate(table: str, staging: Path, ctx: Context, memory_limit: str | None =
 def _run_suite(
     table: str, staging: Path, ctx: Context, memory_limit: str | None = None
 ) -> list[Any]:
-    context = _context()
+    context = _first_use()
     name = f"staging-{uuid.uuid4().hex}"
     # duckdb-engine reads DuckDB settings from the URL's query
     query = f"?{urlencode({'memory_limit': memory_limit})}" if memory_limit else ""

@@ -38,7 +38,7 @@ from .model import build_models, model_parameters
 from .publish import EarlyCopy, publish_site, publish_snapshot
 from .score import score_contusions
 from .stage import Staging
-from .validate import validate_files
+from .validate import prepare_validation, validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -81,6 +81,7 @@ def run(
     """One nightly run. Every way it can end leaves a `run_log` row: success; failed, with the
     step (the index turns red, SIDELINE_NOTIFY hears of it); cancelled by a signal."""
     run_id, started_at = pipeline.new_run_id()
+    prepare_validation()  # in a thread, while the inbox is listed and read
     local_now = now or settings.now()
     as_of = local_now.date()
     settings.inbox.mkdir(parents=True, exist_ok=True)

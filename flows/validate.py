@@ -13,7 +13,7 @@ from datetime import datetime
 
 import duckdb
 from sideline.expectations.rules import Context
-from sideline.expectations.run import failures, validate
+from sideline.expectations.run import failures, prepare, validate
 
 from sideline.catalogue import TABLES, Table
 from sideline.db import fill, sql, sql_for
@@ -29,6 +29,11 @@ class Validated:
     failures: list[Failure] = field(default_factory=list)
     results: list[dict[str, object]] = field(default_factory=list)
     valid: dict[str, int] = field(default_factory=dict)  # rows per table that passed
+
+
+def prepare_validation() -> None:
+    """Set up Great Expectations' first use in this process in a thread (expectations/run.py)."""
+    prepare()
 
 
 def validate_files(
