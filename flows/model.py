@@ -9,10 +9,11 @@ tables (`GLOBAL`: references, the risk model's tables). It is built whole when i
 parameters (the day among them, for a model that reads `$as_of`) or the schema changed since
 its last whole build (`model_state`), or when a model it reads was built whole in this run.
 Otherwise a run rebuilds only the rows of the teams it loaded rows for (`touched_teams`): its
-select runs with each per-team source narrowed to those teams (a temporary table of the same
-name in its place), and the rows it gives for those teams replace theirs. So a night on the day
-of the last whole build costs what the night changed; the first run of a day rebuilds the
-models that count open injuries to date, and those built from them.
+select runs with each per-team source narrowed to those teams (a temporary view of the same
+name in its place, over a copy of their rows made once a run), and the rows it gives for those
+teams replace theirs. So a night on the day of the last whole build costs what the night
+changed; the first run of a day rebuilds the models that count open injuries to date, and those
+built from them.
 
 The other models (rates across teams and seasons) are rebuilt whole on every run; they read
 the incremental ones, which are small next to the data except the exposures.
