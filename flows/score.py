@@ -15,12 +15,12 @@ import duckdb
 import pandas as pd
 
 from sideline import risk
-from sideline.db import execute, sql, undone
+from sideline.db import execute, fill, sql, sql_for, undone
 from sideline.mo_params import FACTOR_NAMES, HIGH_TIERS, number
 from sideline.reminders import plan
 from sideline.risk import Contusion, Exam, assess, inputs_hash
 
-from .model import Builder
+from .model import Builder, build_key
 
 
 def contusion_from_row(row: dict[str, Any]) -> Contusion:
@@ -64,8 +64,26 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     builder.build("score/mo_risk.sql", sql("score/mo_risk"), values, may_refresh=only_touched)
     # on an error the run's transaction takes the temporary tables with it
     builder.drop_copies()
+    write_team_versions(con, whole=not only_touched)
     con.execute(sql("score/teams_drop"))
     return Scored(rescored, newly_high)
+
+
+SCORED = "team_id in (select team_id from score_teams)"
+
+
+def write_team_versions(con: duckdb.DuckDBPyConnection, *, whole: bool) -> None:
+    """Each team's data version (sql/score/team_versions.sql), for the teams in `score_teams`,
+    or for every team when `whole` or when the table was last written whole by other SQL or
+    another schema (or never, after migration 021)."""
+    statement = sql_for("score/team_versions")
+    schema = con.execute(sql("model/schema_version")).fetchone()
+    key = build_key(statement, {}, schema[0] if schema else None)
+    held = dict(con.execute(sql("model/state")).fetchall()).get("team_versions")
+    whole = whole or held != key
+    con.execute(fill(statement, scope="true" if whole else SCORED))
+    if whole:
+        execute(con, sql("model/state_set"), {"model": "team_versions", "build_key": key})
 
 
 def _score(

@@ -373,6 +373,7 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
     import shutil
 
     from sideline.flows.model import build_models, model_parameters
+    from sideline.flows.score import write_team_versions
 
     from sideline.db import connect, execute, model_relations, sql
     from sideline.generate import Plan, generate
@@ -419,12 +420,13 @@ def test_a_night_that_refreshes_one_team_leaves_every_model_as_a_whole_build_wou
 
     con = connect(settings.database)
     try:
-        relations = sorted(model_relations() | {"mo_risk"})
+        relations = sorted(model_relations() | {"mo_risk", "team_versions"})
         by_team = {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
         con.begin()
         build_models(con, model_parameters(settings, TODAY.date()))
         values = {"as_of": TODAY.date(), "missed_shown": number("missed_shown_days")}
         execute(con, sql("score/mo_risk"), values)
+        write_team_versions(con, whole=True)
         whole = {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
         con.rollback()
     finally:
