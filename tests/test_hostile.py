@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from sideline.flows import nightly, pipeline, read
+from sideline.flows import nightly, pipeline, read, records
 
 from sideline.cli import main
 from sideline.exits import EXIT_NOT_PUBLISHED, EXIT_ROWS_FAILED, EXIT_USAGE
@@ -268,11 +268,11 @@ def test_xlsx_rows_are_all_read(settings, make, rules):
 def test_an_xlsx_bomb_is_refused_before_it_takes_the_memory(tmp_path, monkeypatch):
     path = tmp_path / "exposures_big.xlsx"
     path.write_bytes(hostile.workbook(hostile.exposure_rows(1, 50)))
-    monkeypatch.setattr(read, "XLSX_MAX_UNCOMPRESSED", 4096)
+    monkeypatch.setattr(records, "XLSX_MAX_UNCOMPRESSED", 4096)
     failure = read.read_file(path).file_failure
     assert failure is not None and failure.rule == "xlsx_too_large"
-    monkeypatch.setattr(read, "XLSX_MAX_UNCOMPRESSED", 256 * 2**20)
-    monkeypatch.setattr(read, "XLSX_MAX_ROWS", 20)
+    monkeypatch.setattr(records, "XLSX_MAX_UNCOMPRESSED", 256 * 2**20)
+    monkeypatch.setattr(records, "XLSX_MAX_ROWS", 20)
     failure = read.read_file(path).file_failure
     assert failure is not None and failure.rule == "xlsx_too_large" and "20 rows" in failure.message
 
