@@ -11,7 +11,10 @@ its last whole build (`model_state`), or when a model it reads was built whole i
 Otherwise a run rebuilds only the rows of the teams it loaded rows for (`touched_teams`): its
 select runs with each per-team source narrowed to those teams (a temporary view of the same
 name in its place, over a copy of their rows made once a run), and the rows it gives for those
-teams replace theirs. So a night on the day of the last whole build costs what the night
+teams replace theirs. A model none of whose per-team sources changed for those teams (the run
+added no rows to the history it reads, and no refresh before it replaced a row of a model it
+reads) is left as it is: its select would give the rows it holds. A night's exposures so leave
+the injury models alone. So a night on the day of the last whole build costs what the night
 changed; the first run of a day rebuilds the models that count open injuries to date, and those
 built from them.
 
@@ -66,15 +69,19 @@ def build_models(
     con: duckdb.DuckDBPyConnection, values: dict[str, object], run_id: str | None = None
 ) -> list[str]:
     """Build every model in dependency order; returns `<layer>/<file>` of each, marked
-    `(teams)` where only the teams of run `run_id` were rebuilt. Without a run id every model
-    is built whole."""
+    `(teams)` where only the teams of run `run_id` were rebuilt and `(unchanged)` where their
+    rows could not have changed. Without a run id every model is built whole."""
     write_mo_tables(con)
     models = in_dependency_order(statements("models"))
     incremental = frozenset(relation_name(name) for name, text in models if is_incremental(text))
     read = frozenset(
         source for _, text in models for source in team_sources(text, incremental) or ()
     )
-    builder = Builder(con, run_id, incremental, read)
+    changed = None
+    if run_id is not None:
+        found = con.execute(sql("model/changed_sources"), {"run_id": run_id}).fetchall()
+        changed = {source for (source,) in found}
+    builder = Builder(con, run_id, incremental, read, changed)
     folder = files("sideline.sql").joinpath("reference")
     with (
         as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
@@ -112,6 +119,7 @@ class Builder:
         run_id: str | None,
         per_team: frozenset[str],
         read: frozenset[str] = frozenset(),
+        changed: set[str] | None = None,
     ) -> None:
         self.con = con
         self.run_id = run_id
@@ -123,11 +131,15 @@ class Builder:
         self.schema = (schema[0] if schema else None, globals_version())
         self.whole: set[str] = set()  # incremental relations built whole in this run
         self.copies: set[str] = set()  # relations with a copy of the touched teams' rows
+        # the per-team relations whose touched teams' rows changed in this run (None: not
+        # known, and every refresh runs); grows as refreshes change rows
+        self.changed = changed
 
     def build(
         self, name: str, statement: str, values: dict[str, object], *, may_refresh: bool = True
     ) -> str:
-        """Build the model `name` (`<layer>/<relation>.sql`); says how (`(teams)`: refreshed).
+        """Build the model `name` (`<layer>/<relation>.sql`); says how (`(teams)`: refreshed,
+        `(unchanged)`: a refresh left out, since none of its sources changed).
         `may_refresh=False` builds it whole: its per-team sources changed beyond the teams."""
         narrowed = team_sources(statement, self.per_team)
         if narrowed is None:
@@ -137,7 +149,10 @@ class Builder:
         key = build_key(statement, bound(statement, values), self.schema)
         fresh = self.state.get(relation) == key and not narrowed & self.whole
         if self.run_id is not None and may_refresh and fresh:
-            self._refresh(relation, narrowed, statement, values)
+            if self.changed is not None and not narrowed & self.changed:
+                return f"{name} (unchanged)"  # its select would give the rows it holds
+            if self._refresh(relation, narrowed, statement, values) and self.changed is not None:
+                self.changed.add(relation)
             return f"{name} (teams)"
         execute(self.con, statement, values)
         execute(self.con, sql("model/state_set"), {"model": relation, "build_key": key})
@@ -146,11 +161,11 @@ class Builder:
 
     def _refresh(
         self, relation: str, narrowed: frozenset[str], statement: str, values: dict[str, object]
-    ) -> None:
+    ) -> bool:
         """Rebuild the rows of `relation` of the touched teams: its select runs over the copies
         of those teams' rows of each per-team source, in their place, and only its rows of
         those teams are kept: those that differ from the stored ones replace them
-        (`replace_rows`)."""
+        (`replace_rows`). Says whether any did."""
         for source in sorted(narrowed):
             copy = TOUCHED_COPY + source
             if source not in self.copies:
@@ -163,12 +178,15 @@ class Builder:
             self.con.execute(sql_for("model/touched_view", relation=source, copy=copy))
         select = HEADER.sub("", COMMENT.sub("", statement), count=1)
         keep = TOUCHED_COPY + relation if relation in self.read else None
-        replace_rows(self.con, "main", relation, select, values, touched_only=True, keep_as=keep)
+        changed = replace_rows(
+            self.con, "main", relation, select, values, touched_only=True, keep_as=keep
+        )
         if keep is not None:
             self.copies.add(relation)
         # on an error the run's transaction takes the temporary views and tables with it
         for source in sorted(narrowed):
             self.con.execute(sql_for("model/touched_view_drop", relation=source))
+        return changed
 
     def drop_copies(self) -> None:
         """Drop the copies of the touched teams' rows: after the last model is built."""
@@ -245,23 +263,30 @@ def replace_rows(
     touched_only: bool,
     columns: str = "*",
     keep_as: str | None = None,
-) -> None:
+) -> bool:
     """Make `catalog.relation`'s rows (the touched teams' rows, with `touched_only`, else all
     of them) the rows `select` gives (its `columns`), writing only those that differ
-    (sql/model/replace_rows.sql). With `keep_as`, the rows given stay as that temporary
-    table."""
+    (sql/model/changed_rows.sql, replace_rows.sql); says whether any did. With `keep_as`, the
+    rows given stay as that temporary table."""
     scope = TOUCHED if touched_only else "true"
     execute(
         con,
         f"{sql('model/touched_fresh')} select {columns} from ({select}) where {scope}",  # noqa: S608
         values,
     )
-    replace = sql_for("model/replace_rows", catalog=catalog, relation=relation)
-    con.execute(fill(replace, scope=scope))
+    differ = sql_for("model/changed_rows", catalog=catalog, relation=relation)
+    found = con.execute(fill(differ, scope=scope)).fetchone()
+    changed = bool(found and found[0])
+    if changed:
+        replace = sql_for("model/replace_rows", catalog=catalog, relation=relation)
+        con.execute(fill(replace, scope=scope))  # and drops the rows that differ
+    else:
+        con.execute(sql("model/changed_drop"))
     if keep_as is None:
         con.execute(sql("model/touched_fresh_drop"))
     else:
         con.execute(sql_for("model/touched_fresh_keep", target=keep_as))
+    return changed
 
 
 # a model file is `create or replace table <name> as <select>`: the select is what DuckDB parses

@@ -64,20 +64,32 @@ def build(
     if con is None:
         con = duckdb.connect()
         migrate(con)
-    for table, rows, defaults in (
+    add(con, injuries, exposures, imaging=imaging, run_id=run_id)
+    settings = Settings(home=Path("unused"), timezone="UTC", day_count=day_count)  # type: ignore[arg-type]
+    build_models(con, model_parameters(settings, as_of), run_id)
+    score_contusions(con, run_id, as_of)
+    return con
+
+
+def add(
+    con: duckdb.DuckDBPyConnection,
+    injuries: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    exposures: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    *,
+    imaging: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    run_id: str,
+) -> None:
+    """The rows given, as loaded by run `run_id`, into the history tables (no model built)."""
+    for name, rows, defaults in (
         ("injuries", list(injuries), INJURY_DEFAULTS),
         ("exposures", list(exposures), EXPOSURE_DEFAULTS),
         ("imaging", list(imaging), IMAGING_DEFAULTS),
     ):
         if rows:
-            frame = history(table, rows, defaults, run_id)
+            frame = history(name, rows, defaults, run_id)
             con.register("incoming", frame)
-            con.execute(f"insert into {table}_history by name select * from incoming")  # noqa: S608
+            con.execute(f"insert into {name}_history by name select * from incoming")  # noqa: S608
             con.unregister("incoming")
-    settings = Settings(home=Path("unused"), timezone="UTC", day_count=day_count)  # type: ignore[arg-type]
-    build_models(con, model_parameters(settings, as_of), run_id)
-    score_contusions(con, run_id, as_of)
-    return con
 
 
 def table(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[Any, ...]]:

@@ -191,11 +191,14 @@ def test_an_incremental_model_refreshes_the_teams_a_run_loaded_as_a_whole_build_
     settings = Settings(home=Path("unused"), timezone="UTC")
     values = model_parameters(settings, date(2026, 11, 25))
     built = build_models(con, values, "run-2")
+    # refreshing again changes nothing: stg_exposures gives the rows it holds, so the models
+    # built from it are left as they are
     assert {
         "1_staging/stg_exposures.sql (teams)",
-        "2_intermediate/int_exposure_months.sql (teams)",
+        "2_intermediate/int_exposure_months.sql (unchanged)",
+        "3_marts/exposure_hours.sql (unchanged)",
     } <= set(built)
-    assert con.execute(query).fetchall() == refreshed  # refreshing again changes nothing
+    assert con.execute(query).fetchall() == refreshed
     built = build_models(con, values)  # whole, no run given
     assert "2_intermediate/int_exposure_months.sql" in built
     assert con.execute(query).fetchall() == refreshed
@@ -554,11 +557,60 @@ def test_a_change_of_a_global_table_builds_every_incremental_model_whole(monkeyp
 
     con = build([contusion("C1", "2026-09-06")], run_id="run-1")
     values = model_parameters(Settings(home=Path("unused"), timezone="UTC"), date(2026, 11, 25))
-    assert "2_intermediate/int_mo_inputs.sql (teams)" in build_models(con, values, "run-1")
+    refreshed = build_models(con, values, "run-1")
+    assert "2_intermediate/int_mo_inputs.sql (unchanged)" in refreshed  # as run 1 built it
     monkeypatch.setattr(mo_params, "PARAMETERS", with_parameter("open_prior_days", 90))
     built = build_models(con, values, "run-1")
     assert "2_intermediate/int_mo_inputs.sql" in built
     assert not any(name.endswith("(teams)") for name in built)
+
+
+def held(con, relations):  # type: ignore[no-untyped-def]
+    return {r: con.execute(f"select * from {r} order by all").fetchall() for r in relations}  # noqa: S608
+
+
+def test_a_night_of_exposures_leaves_the_injury_models_as_they_are():
+    """A refresh none of whose sources changed for the touched teams is left out (its select
+    would give the rows it holds), and what the models hold then equals a whole build."""
+    from datetime import date
+    from pathlib import Path
+
+    from sideline.flows.model import build_models, model_parameters
+
+    from sideline.db import model_relations
+    from sideline.settings import Settings
+
+    from .models import add, build
+    from .test_risk_pipeline import contusion
+
+    day = {"activity": "training", "minutes": 60}
+    con = build(
+        [contusion("C1", "2026-09-06"), {"record_id": "I2", "injury_date": date(2026, 9, 20)}],
+        [
+            {"athlete_id": "A1", "date": date(2026, 9, 1), **day},
+            {"team_id": "rovers", "athlete_id": "R1", "date": date(2026, 9, 1), **day},
+        ],
+        run_id="run-1",
+    )
+    values = model_parameters(Settings(home=Path("unused"), timezone="UTC"), date(2026, 11, 25))
+    extra = {"athlete_id": "A1", "date": date(2026, 9, 2), **day}
+    add(con, exposures=[extra], run_id="run-2")
+    built = build_models(con, values, "run-2")
+    for name in ("1_staging/stg_injuries", "2_intermediate/int_mo_inputs", "3_marts/injuries"):
+        assert f"{name}.sql (unchanged)" in built, built
+    assert "1_staging/stg_exposures.sql (teams)" in built
+    refreshed = held(con, model_relations())
+    assert refreshed["stg_exposures"][1][:3] == ("eagles", "A1", date(2026, 9, 2))
+    build_models(con, values)  # whole
+    whole = held(con, model_relations())
+    assert refreshed == whole
+    # an injury of the same team on the next run refreshes the injury models again
+    add(con, [{"record_id": "I3", "injury_date": date(2026, 10, 1)}], run_id="run-3")
+    built = build_models(con, values, "run-3")
+    assert (
+        "3_marts/injuries.sql (teams)" in built
+        and "1_staging/stg_exposures.sql (unchanged)" in built
+    )
 
 
 def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s_rows():
@@ -587,12 +639,8 @@ def test_a_refresh_writes_only_the_rows_that_differ_and_leaves_the_whole_build_s
     unchanged = con.execute(
         "select rowid from stg_exposures where athlete_id = 'A3' or team_id = 'rovers' order by 1"
     ).fetchall()
-    con.execute(
-        fill(
-            sql_for("model/replace_rows", catalog="main", relation="stg_exposures"),
-            scope=TOUCHED,
-        )
-    )
+    for step in ("model/changed_rows", "model/replace_rows"):
+        con.execute(fill(sql_for(step, catalog="main", relation="stg_exposures"), scope=TOUCHED))
     assert con.execute("select * from stg_exposures order by all").fetchall() == [
         ("eagles", "A1", 60.0, None),
         ("eagles", "A2", 30.0, "s1"),
