@@ -82,6 +82,7 @@ def build_models(
         found = con.execute(sql("model/changed_sources"), {"run_id": run_id}).fetchall()
         changed = {source for (source,) in found}
     builder = Builder(con, run_id, incremental, read, changed)
+    builder.written |= changed or set()  # the history tables this run added rows to
     folder = files("sideline.sql").joinpath("reference")
     with (
         as_file(folder.joinpath("ioc_body_region.csv")) as body_region,
@@ -96,6 +97,7 @@ def build_models(
         if run_id is not None:
             execute(con, sql("model/touched_teams"), {"run_id": run_id})
         built = [builder.build(name, statement, {**values, **paths}) for name, statement in models]
+        builder.record_changes()
         # temporary tables go with the transaction if anything above fails; an error must not
         # be hidden by a cleanup that the aborted transaction refuses
         builder.drop_copies()
@@ -134,6 +136,8 @@ class Builder:
         # the per-team relations whose touched teams' rows changed in this run (None: not
         # known, and every refresh runs); grows as refreshes change rows
         self.changed = changed
+        # the per-team relations whose rows this builder changed (built whole, or refreshed)
+        self.written: set[str] = set()
 
     def build(
         self, name: str, statement: str, values: dict[str, object], *, may_refresh: bool = True
@@ -151,12 +155,15 @@ class Builder:
         if self.run_id is not None and may_refresh and fresh:
             if self.changed is not None and not narrowed & self.changed:
                 return f"{name} (unchanged)"  # its select would give the rows it holds
-            if self._refresh(relation, narrowed, statement, values) and self.changed is not None:
-                self.changed.add(relation)
+            if self._refresh(relation, narrowed, statement, values):
+                self.written.add(relation)
+                if self.changed is not None:
+                    self.changed.add(relation)
             return f"{name} (teams)"
         execute(self.con, statement, values)
         execute(self.con, sql("model/state_set"), {"model": relation, "build_key": key})
         self.whole.add(relation)
+        self.written.add(relation)
         return name
 
     def _refresh(
@@ -187,6 +194,13 @@ class Builder:
         for source in sorted(narrowed):
             self.con.execute(sql_for("model/touched_view_drop", relation=source))
         return changed
+
+    def record_changes(self) -> None:
+        """Give each relation whose rows this builder changed a new change id
+        (sql/model/changes_set.sql): the analyst snapshot patches only what changed since it
+        was made."""
+        if self.written:
+            insert_rows(self.con, sql("model/changes_set"), [[r] for r in sorted(self.written)])
 
     def drop_copies(self) -> None:
         """Drop the copies of the touched teams' rows: after the last model is built."""

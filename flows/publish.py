@@ -11,7 +11,9 @@ write the whole file). A relation of one team's rows, declared `-- incremental: 
 (it reads one per-team model or `<table>_latest` view), is only looked at for the teams whose
 data changed since (`snapshot_teams`), unless the model it reads was built whole since
 (`snapshot_models`: a new day, other settings or other SQL change every team's rows): then all
-its rows are. `snapshot_build` says what the live snapshot was built whole from; it is built
+its rows are. It is not looked at when no row of what it reads changed since
+(`relation_changes` against `snapshot_sources`): a night of exposures leaves the injuries and
+the risk alone. `snapshot_build` says what the live snapshot was built whole from; it is built
 whole again when that changed, or when patching has grown the file to twice its whole-built
 size.
 """
@@ -109,6 +111,9 @@ def publish_snapshot(
     changed = _changed_teams(con, target, key, versions)
     held = dict(con.execute(sql("publish/state_models")).fetchall())
     rebuilt = frozenset(m for m, k in models.items() if held.get(m) != k)
+    writes = dict(con.execute(sql("publish/relation_changes")).fetchall())
+    made_from = dict(con.execute(sql("publish/state_sources")).fetchall())
+    unchanged = frozenset(r for r, write in writes.items() if made_from.get(r) == write)
     if changed is not None:
         if early is None or not early.take(temporary):
             shutil.copyfile(target, temporary)
@@ -118,7 +123,7 @@ def publish_snapshot(
     try:
         # one transaction: a commit per relation and per comment costs a write of the file each
         with one_transaction(con):
-            _fill(con, analyst, values, changed, rebuilt)
+            _fill(con, analyst, values, changed, rebuilt, unchanged)
             if changed is None:  # a copy of the live snapshot has both already
                 if not settings.analyst_free_text:
                     con.execute(sql("publish/without_free_text"))
@@ -129,7 +134,7 @@ def publish_snapshot(
     whole_bytes = temporary.stat().st_size if changed is None else None
     os.replace(temporary, target)
     _fsync(target.parent)
-    _record(con, key, whole_bytes, versions, models)
+    _record(con, key, whole_bytes, versions, models, writes)
     return target
 
 
@@ -168,11 +173,13 @@ def _fill(
     values: dict[str, object],
     changed: list[str] | None,
     rebuilt: frozenset[str] = frozenset(),
+    unchanged: frozenset[str] = frozenset(),
 ) -> None:
     """Every relation of the snapshot: built whole, or, in a copy of the live snapshot, made
     what its select now gives by writing only the rows that differ: for an incremental one,
     among the rows of the changed teams only, unless the model it reads is among `rebuilt`
-    (built whole since the live snapshot). A copy of a global table is left as it is: the
+    (built whole since the live snapshot), and not at all when what it reads is among
+    `unchanged` (no row of it changed since). A copy of a global table is left as it is: the
     snapshot is built whole when one changes (`build_key`)."""
     con.execute(sql("publish/changed_teams"))
     if changed:
@@ -187,6 +194,8 @@ def _fill(
             continue
         elif not is_incremental(statement) or analyst_source(statement) in rebuilt:
             _replace(con, statement, values, held, touched_only=False)
+        elif analyst_source(statement) in unchanged:
+            continue
         elif changed:
             _replace(con, statement, values, held, touched_only=True)
     # inside the snapshot's transaction: on an error, the rollback takes it with it
@@ -244,6 +253,7 @@ def _record(
     whole_bytes: int | None,
     versions: dict[str, str],
     models: dict[str, str],
+    writes: dict[str, str],
 ) -> None:
     """What the snapshot now in place holds, written after it is in place (the record may lag
     the snapshot, never lead it)."""
@@ -256,6 +266,8 @@ def _record(
             insert_rows(con, sql("publish/state_team_set"), sorted(versions.items()))
         if models:
             insert_rows(con, sql("publish/state_model_set"), sorted(models.items()))
+        if writes:
+            insert_rows(con, sql("publish/state_source_set"), sorted(writes.items()))
 
 
 def _fsync(path: Path) -> None:

@@ -62,6 +62,7 @@ def score_contusions(con: duckdb.DuckDBPyConnection, run_id: str, as_of: object)
     builder = Builder(con, run_id, frozenset({"mo_score", "int_mo_inputs", "stg_injuries"}))
     values = {"as_of": as_of, "missed_shown": number("missed_shown_days")}
     builder.build("score/mo_risk.sql", sql("score/mo_risk"), values, may_refresh=only_touched)
+    builder.record_changes()
     # on an error the run's transaction takes the temporary tables with it
     builder.drop_copies()
     write_team_versions(con, whole=not only_touched)

@@ -698,6 +698,33 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(
     injuries = rows(settings.analyst_database, "select team_id from injuries")
     assert ("rovers",) in injuries
 
+    # the same day, a corrected export of rovers' exposures only: the relations read from what
+    # did not change (injuries, imaging, risk, prevention) are not looked at
+    looked_at: list[str] = []
+    replace = publish._replace
+
+    def replacing(con, statement, *rest, **kw):  # type: ignore[no-untyped-def]
+        looked_at.append(publish.relation_of(statement))
+        return replace(con, statement, *rest, **kw)
+
+    monkeypatch.setattr(publish, "_replace", replacing)
+    (exposures,) = [f for f in later if f.name.startswith("exposures_")]
+    header, *body = exposures.read_text(encoding="utf-8").splitlines()
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    minutes = header.split(delimiter).index("minutes")
+    fields = next(
+        row for line in reversed(body) if (row := line.split(delimiter))[minutes].isdigit()
+    )
+    fields[minutes] = str(int(fields[minutes]) + 5)
+    corrected = "\n".join([header, delimiter.join(fields)]) + "\n"
+    (settings.inbox / f"{exposures.stem}_corrected.csv").write_text(corrected, encoding="utf-8")
+    nightly.run(settings, now=TODAY)
+    assert patched[-1] == ["rovers"]
+    assert "exposures" in looked_at
+    assert not {"injuries", "imaging", "mo_risk", "mo_prevention"} & set(looked_at), looked_at
+    monkeypatch.setattr(publish, "_replace", replace)
+    assert_equals_whole_build(settings, publish)
+
     # the next day, nothing new: no team's data changed, but every model that counts to the
     # day was built whole, and so is each relation read from one (days lost, reminders)
     nightly.run(settings, now=TODAY + timedelta(days=1))

@@ -1,0 +1,1 @@
+insert into snapshot_sources (relation, changed_by) values (?, ?)

@@ -1,0 +1,1 @@
+select relation, changed_by from snapshot_sources
