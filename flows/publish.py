@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 from datetime import date
@@ -221,9 +222,20 @@ def _replace(
         replace_rows(con, "snap", relation, select, values, touched_only=False, columns=columns)
         return
     source = analyst_source(statement)
-    con.execute(sql_for("model/touched_rows", target=source, relation=source))
-    replace_rows(con, "snap", relation, select, values, touched_only=True, columns=columns)
-    con.execute(sql_for("model/touched_drop", relation=source))
+    narrowed = _narrowed(select, sql_for("publish/touched_source", relation=source))
+    replace_rows(con, "snap", relation, narrowed, values, touched_only=True, columns=columns)
+
+
+LEADING_WITH = re.compile(r"^\s*with\s", re.IGNORECASE)
+
+
+def _narrowed(select: str, cte: str) -> str:
+    """`select` reading the common table expression `cte` (`with <source> as (...)`) in place
+    of its source: put before the select's own, when it has some."""
+    head = COMMENT.sub("", cte).strip()
+    if LEADING_WITH.match(select):
+        return f"{head}, {LEADING_WITH.sub('', select, count=1)}"
+    return f"{head} {select}"
 
 
 def _select(statement: str) -> str:
