@@ -684,7 +684,11 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(
         tmp_path / "export", Plan(3, 12, 2, seed=3, end=TODAY.date() - timedelta(days=1))
     )
     later = [
-        f for f in files if f.name.startswith(("injuries_rovers_2026", "exposures_rovers_2026"))
+        f
+        for f in files
+        if f.name.startswith(
+            ("injuries_rovers_2026", "exposures_rovers_2026", "imaging_rovers_2026")
+        )
     ]
     for f in files:
         if f not in later:
@@ -694,6 +698,7 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(
         shutil.copy(f, settings.inbox / f.name)
     nightly.run(settings, now=TODAY)
     assert patched == [None, ["rovers"]]
+    assert ("rovers",) in rows(settings.analyst_database, "select distinct team_id from imaging")
     assert_equals_whole_build(settings, publish)
     injuries = rows(settings.analyst_database, "select team_id from injuries")
     assert ("rovers",) in injuries
@@ -708,7 +713,7 @@ def test_a_snapshot_patched_after_a_night_equals_one_built_whole(
         return replace(con, statement, *rest, **kw)
 
     monkeypatch.setattr(publish, "_replace", replacing)
-    (exposures,) = [f for f in later if f.name.startswith("exposures_")]
+    (exposures,) = [f for f in later if f.name.startswith("exposures_") and "correct" not in f.name]
     header, *body = exposures.read_text(encoding="utf-8").splitlines()
     delimiter = ";" if header.count(";") > header.count(",") else ","
     minutes = header.split(delimiter).index("minutes")
