@@ -28,14 +28,14 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from sideline.db import connect, one_transaction, query
+from sideline.db import connect, one_transaction, query, statements
 from sideline.notify import notify
 from sideline.settings import Settings, SettingsError
 
 from . import pipeline
 from .discover import discover
-from .model import build_models, model_parameters
-from .publish import EarlyCopy, publish_site, publish_snapshot
+from .model import build_models, model_parameters, parse_ahead
+from .publish import EarlyCopy, analyst_selects, publish_site, publish_snapshot
 from .score import score_contusions
 from .stage import Staging
 from .validate import prepare_validation, validate_files
@@ -82,6 +82,7 @@ def run(
     step (the index turns red, SIDELINE_NOTIFY hears of it); cancelled by a signal."""
     run_id, started_at = pipeline.new_run_id()
     prepare_validation()  # in a thread, while the inbox is listed and read
+    parse_ahead([text for _, text in statements("models")] + analyst_selects())  # likewise
     local_now = now or settings.now()
     as_of = local_now.date()
     settings.inbox.mkdir(parents=True, exist_ok=True)

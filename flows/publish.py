@@ -238,6 +238,11 @@ def _narrowed(select: str, cte: str) -> str:
     return f"{head} {select}"
 
 
+def analyst_selects() -> list[str]:
+    """The select of every analyst relation, as the snapshot asks `sources` about it."""
+    return [_select(statement) for _, statement in statements("analyst")]
+
+
 def _select(statement: str) -> str:
     return ANALYST_CREATE.sub("", COMMENT.sub("", statement).strip(), count=1)
 

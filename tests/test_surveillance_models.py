@@ -267,3 +267,16 @@ def test_model_dependencies_come_from_duckdbs_parser():
         "1_staging/a.sql",
         "3_marts/m.sql",
     ]
+
+
+def test_statements_parsed_ahead_are_not_parsed_again():
+    from sideline.flows.model import ModelParseError, parse_ahead, sources
+
+    good = "select * from parsed_ahead_a join parsed_ahead_b using (k)"
+    bad = "select * from (parsed ahead"
+    parse_ahead([bad, good]).join()  # one that fails leaves the rest parsed, and no error
+    before = sources.cache_info()
+    assert sources(good) == {"parsed_ahead_a", "parsed_ahead_b"}
+    assert sources.cache_info().hits == before.hits + 1
+    with pytest.raises(ModelParseError):  # asked for, it fails where it is used
+        sources(bad)
