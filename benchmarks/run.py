@@ -12,8 +12,12 @@ For each size (teams x athletes x seasons of `sideline generate`), in its own pr
   Prefect tasks, without Prefect's start-up; benchmarks/nightly.py times that), per stage;
 - a 1,000-row increment (a re-sent export correcting 1,000 exposure rows of one team) on that
   warehouse, per stage, on the day of the full run: it costs what changed (one team);
-- another on the next day: every board is dated and every model counting open injuries to the
-  day is rebuilt, so the first run of a day costs more than what its rows changed.
+- a run with no new file, on the same day: what any run costs on that warehouse whatever it
+  brings (the run's record, the rates across teams, the snapshot and the index), the floor
+  under an increment's figure;
+- another increment on the next day: every board is dated and every model counting open
+  injuries to the day is rebuilt, so the first run of a day costs more than what its rows
+  changed.
 Peak RSS is the process's own high-water mark. Then the demo against a trivial 3-task flow,
 both as deployments on one local Prefect server (benchmarks/nightly.py), and the league
 fan-out with one and two workers. `--pages` also opens every page in Chromium.
@@ -134,6 +138,8 @@ def size(spec: str) -> dict[str, object]:
     increment(home)
     nightly = _child(str(HERE / "run.py"), "--one-run", str(home))
     print(f"  increment {nightly['seconds']} s {nightly['stages']}", flush=True)
+    nothing = _child(str(HERE / "run.py"), "--one-run", str(home))
+    print(f"  nothing new {nothing['seconds']} s {nothing['stages']}", flush=True)
     increment(home)
     next_day = _child(str(HERE / "run.py"), "--one-run", str(home), "--days-later", "1")
     print(f"  increment, next day {next_day['seconds']} s {next_day['stages']}", flush=True)
@@ -142,6 +148,7 @@ def size(spec: str) -> dict[str, object]:
         "floor": floor,
         "full_run": full,
         "increment": nightly,
+        "nothing_new": nothing,
         "increment_next_day": next_day,
         "home": home,
     }
@@ -233,20 +240,21 @@ def table(results: list[dict[str, object]]) -> str:
     lines = [
         "| inbox (teams x athletes x seasons) | exposure rows | floor (before / after) | "
         "full run | full / floor | peak RSS (full) | 1,000-row increment | increment / full | "
-        "increment, next day | next day / full |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "nothing new / full | increment, next day | next day / full |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         floor, full = r["floor"], r["full_run"]
-        inc, later = r["increment"], r["increment_next_day"]
+        inc, later, nothing = r["increment"], r["increment_next_day"], r["nothing_new"]
         assert isinstance(floor, dict) and isinstance(full, dict)
-        assert isinstance(inc, dict) and isinstance(later, dict)
+        assert isinstance(inc, dict) and isinstance(later, dict) and isinstance(nothing, dict)
         lines.append(
             f"| {r['size']} | {floor['rows']['exposures']:,} | {floor['seconds']:.1f} s "
             f"({floor['before_s']:.1f} / {floor['after_s']:.1f}) | "
             f"{full['seconds']:.1f} s | {full['seconds'] / floor['seconds']:.1f}x | "
             f"{full['peak_rss_gib']:.2f} GiB | {inc['seconds']:.2f} s | "
-            f"{100 * inc['seconds'] / full['seconds']:.1f}% | {later['seconds']:.2f} s | "
+            f"{100 * inc['seconds'] / full['seconds']:.1f}% | {nothing['seconds']:.2f} s = "
+            f"{100 * nothing['seconds'] / full['seconds']:.1f}% | {later['seconds']:.2f} s | "
             f"{100 * later['seconds'] / full['seconds']:.1f}% |"
         )
     return "\n".join(lines)
