@@ -1,7 +1,8 @@
 """Run a table's suite over its staged rows and turn Great Expectations' results into verdicts.
 
-GX runs on a SQL datasource over the run's staging DuckDB file (flows/stage.py), so the rules
-run where the data is, at DuckDB speed, with GX as the engine of record: its results are
+GX runs on a SQL datasource over the run's staging database (flows/stage.py), through
+connections of its own to it (duckdb-engine over a DuckDB cursor), so the rules run where the
+data is, at DuckDB speed, with GX as the engine of record: its results are
 stored and shown as before. `result_format=COMPLETE` with `unexpected_index_column_names`
 lists the staged row id (`__id`) of every failing row; each becomes a row failure naming file,
 row, column, rule and the raw value.
@@ -18,10 +19,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
+import duckdb
 import great_expectations as gx
 import pandas as pd
 from great_expectations.data_context.types.base import (
@@ -37,7 +37,8 @@ from . import exposures, imaging, injuries
 from .gx_duckdb import keep_duckdb_connections
 from .rules import Context
 
-Row = dict[str, Any]  # a staged row as read back from the staging file
+Connect = Callable[[], duckdb.DuckDBPyConnection]  # a new connection to the staging database
+Row = dict[str, Any]  # a staged row as read back from the staging database
 
 SUITES: dict[str, Callable[[Context], gx.ExpectationSuite]] = {
     "injuries": injuries.suite,
@@ -110,25 +111,24 @@ def _first_use() -> Any:
         return context
 
 
-def validate(table: str, staging: Path, ctx: Context, memory_limit: str | None = None) -> Verdict:
-    """Run `table`'s suite over its relation in the staging file (which must be closed by
-    every writer), its DuckDB held to `memory_limit`. GX's connections are gone again when
-    this returns."""
-    results = _run_suite(table, staging, ctx, memory_limit)
-    # DuckDB lets go of a file only when the last connection object to it is collected; GX's
-    # engines hold theirs until then, and the pipeline database attaches the file next
-    gc.collect()
-    return _verdict(table, results)
+def validate(table: str, staging: Connect, ctx: Context) -> Verdict:
+    """Run `table`'s suite over its relation in the staging database, which `staging` opens a
+    connection to (flows/stage.py, `Staging.cursor`): GX reads it where the run wrote it."""
+    return _verdict(table, _run_suite(table, staging, ctx))
 
 
-def _run_suite(
-    table: str, staging: Path, ctx: Context, memory_limit: str | None = None
-) -> list[Any]:
+def _run_suite(table: str, staging: Connect, ctx: Context) -> list[Any]:
     context = _first_use()
     name = f"staging-{uuid.uuid4().hex}"
-    # duckdb-engine reads DuckDB settings from the URL's query
-    query = f"?{urlencode({'memory_limit': memory_limit})}" if memory_limit else ""
-    source = context.data_sources.add_sql(name, connection_string=f"duckdb:///{staging}{query}")
+
+    def creator() -> Any:
+        # what duckdb-engine makes of a DuckDB connection it opened itself
+        return importlib.import_module("duckdb_engine").ConnectionWrapper(staging())
+
+    # the URL names the dialect; every connection of the engine is one `staging` opens
+    source = context.data_sources.add_sql(
+        name, connection_string="duckdb:///:memory:", kwargs={"creator": creator}
+    )
     try:
         batch = (
             source.add_table_asset(table, table_name=table)

@@ -163,7 +163,7 @@ def write_run(
 ) -> dict[str, int]:
     """What a run reads in: rows, quarantine, ledger, results and its run log. Called inside
     the run's one transaction (flows/nightly.py), which the models and scores share, with the
-    staging file attached."""
+    staging database attached."""
     versions = {}
     con.execute(sql("load/run_values"), {"run_id": run_id, "loaded_at": loaded_at})
     order = pd.DataFrame({"file": list(file_order), "file_order": list(file_order.values())})

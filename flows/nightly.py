@@ -97,15 +97,17 @@ def run(
         files = as_step(discover)(settings.inbox, con)
         progress(f"discover: {len(files)} new file(s)")
         step = "read"
-        staging = Staging(settings.staging, settings.memory_limit)
+        new_bytes = sum(f.size_bytes for f in files if f.problem is None and f.duplicate_of is None)
+        in_memory = Staging.in_memory(new_bytes, settings.memory_limit)
+        staging = Staging(con, None if in_memory else settings.staging)
         staged = as_step(pipeline.read_files)(files, staging, settings.tz, progress)
         step = "validate"
         progress("validate")
-        validated = as_step(validate_files)(staged, staging, settings, con, local_now)
+        validated = as_step(validate_files)(staged, staging, con, local_now)
         step = "load"
         progress("load")
         # the run's one transaction: rows, models and scores commit together or not at all
-        with staging.attached(con), one_transaction(con):
+        with one_transaction(con):
             loaded = as_step(pipeline.load_run)(
                 con, settings, files, staged, validated, run_id, started_at, progress, trigger
             )

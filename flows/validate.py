@@ -1,7 +1,7 @@
 """Validate stage: run each table's suite over its staged rows, where they are.
 
-Great Expectations validates each staging relation on a SQL datasource over the staging DuckDB
-file (expectations/run.py); the rows it lists as failing are recorded in `staging.failed` and
+Great Expectations validates each staging relation on a SQL datasource over the staging
+database (expectations/run.py); the rows it lists as failing are recorded in `staging.failed` and
 described, so the load leaves them out. Injuries are validated before imaging, so an exam may
 follow up an injury of the same run: the reference rule is a join (sql/validate/).
 """
@@ -17,7 +17,6 @@ from sideline.expectations.run import failures, prepare, validate
 
 from sideline.catalogue import TABLES, Table
 from sideline.db import fill, sql, sql_for
-from sideline.settings import Settings
 from sideline.staging import ID_COL, Failure, unique_sql
 
 from .read import Staged
@@ -39,7 +38,6 @@ def prepare_validation() -> None:
 def validate_files(
     staged: list[Staged],
     staging: Staging,
-    settings: Settings,
     con: duckdb.DuckDBPyConnection,
     now: datetime,
 ) -> Validated:
@@ -47,22 +45,21 @@ def validate_files(
     ctx = Context(today=now.date(), now=now)
     for s in staged:
         out.failures.extend(s.failures)  # rows the read stage could not stage
+    staging.close()  # every staged row is in
     for name in TABLES:  # injuries first: imaging refers to them
         if staging.rows[name] == 0:
             continue
-        with staging.attached(con, read_only=False):
-            con.execute(unique_statement(TABLES[name]))
-            if name == "imaging":
-                con.execute(sql("validate/injury_found"))
-        verdict = validate(name, staging.path, ctx, settings.memory_limit)
+        con.execute(unique_statement(TABLES[name]))
+        if name == "imaging":
+            con.execute(sql("validate/injury_found"))
+        verdict = validate(name, staging.cursor, ctx)
         out.results.extend(verdict.results)
         failed = sorted(verdict.failed_ids)
         if failed:
-            with staging.attached(con, read_only=False):
-                rows = con.execute(
-                    sql_for("validate/failing_rows", relation=name), {"ids": failed}
-                ).df()
-                con.execute(sql("validate/record_failed"), {"table_name": name, "ids": failed})
+            rows = con.execute(
+                sql_for("validate/failing_rows", relation=name), {"ids": failed}
+            ).df()
+            con.execute(sql("validate/record_failed"), {"table_name": name, "ids": failed})
             out.failures.extend(failures(rows.set_index(ID_COL, drop=False), verdict, ctx))
         out.valid[name] = staging.rows[name] - len(failed)
     return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -19,7 +18,7 @@ from sideline.staging import Failure
 def _reference_database(settings: Settings) -> duckdb.DuckDBPyConnection:
     """The pipeline database attached read-only, so imaging rows can name injuries already
     loaded (an empty schema when there is none yet or a run holds it), in a connection that
-    may write the check's own staging file."""
+    hosts the check's own staging database (flows/stage.py)."""
     con = duckdb.connect()
     if settings.database.exists():
         try:
@@ -62,15 +61,14 @@ def check_files(paths: list[Path], settings: Settings) -> tuple[list[Failure], i
         else:
             staged.append(s)
     con = _reference_database(settings)
-    with tempfile.TemporaryDirectory(prefix="sideline-check-") as folder:
-        staging = Staging(Path(folder) / "staging.duckdb")
-        try:
-            for s in staged:
-                staging.append(s, settings.tz)
-            staging.finish(settings.tz)
-            validated = validate_files(staged, staging, settings, con, settings.now())
-        finally:
-            staging.remove()
-            con.close()
+    staging = Staging(con)
+    try:
+        for s in staged:
+            staging.append(s, settings.tz)
+        staging.finish(settings.tz)
+        validated = validate_files(staged, staging, con, settings.now())
+    finally:
+        staging.remove()
+        con.close()
     failures += sorted(validated.failures, key=lambda f: (f.file, f.row or 0, f.column or ""))
     return failures, sum(s.rows_in for s in staged), len(paths)

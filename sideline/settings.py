@@ -17,6 +17,18 @@ PREFIX = "SIDELINE_"
 MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
+UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def memory_bytes(amount: str) -> int:
+    """An amount of memory as SIDELINE_MEMORY_LIMIT gives it (`1GB`, `1500 MiB`), in bytes."""
+    match = MEMORY.fullmatch(amount.strip())
+    if match is None:
+        raise SettingsError(f"not an amount of memory: {amount!r}")
+    return int(float(amount.strip()[: match.start(2)]) * UNITS[match.group(2).lower()])
+
+
 class SettingsError(ValueError):
     """A `SIDELINE_*` variable holds a value Sideline cannot use."""
 
@@ -95,7 +107,8 @@ class Settings:
 
     @property
     def staging(self) -> Path:
-        """The running run's staging database (flows/stage.py); gone when the run ends."""
+        """Where a run stages a large inbox (flows/stage.py); gone when the run ends, and
+        removed by the next run if a killed one left it."""
         return self.home / "staging.duckdb"
 
     @property

@@ -7,7 +7,6 @@ listed rows are checked against a table whose failures are known.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import duckdb
 from great_expectations.execution_engine import sqlalchemy_execution_engine as engine
@@ -26,9 +25,11 @@ def test_gx_still_keeps_the_connections_of_the_dialects_it_lists():
     assert engine._dialect_requires_persisted_connection(connection_string="duckdb:///x.db")
 
 
-def test_gx_lists_every_failing_row_of_a_duckdb_table_and_lets_go_of_the_file(tmp_path: Path):
-    path = tmp_path / "staging.duckdb"
-    con = duckdb.connect(str(path))
+def test_gx_lists_every_failing_row_of_a_staged_table_through_connections_of_its_own():
+    host = duckdb.connect()  # the pipeline database's instance, in a run
+    host.execute("attach ':memory:' as staging")
+    con = host.cursor()
+    con.execute("use staging")
     columns = ", ".join(f'"{c}" {t}' for c, t in staging_schema(IMAGING))
     con.execute(f"create table imaging ({columns})")
     con.execute(
@@ -41,8 +42,14 @@ def test_gx_lists_every_failing_row_of_a_duckdb_table_and_lets_go_of_the_file(tm
         "from range(40) t(i)"
     )
     con.close()
+
+    def connect() -> duckdb.DuckDBPyConnection:
+        cursor = host.cursor()
+        cursor.execute("use staging")
+        return cursor
+
     ctx = Context(today=date(2026, 1, 20), now=date(2026, 1, 20))  # type: ignore[arg-type]
-    verdict = validate("imaging", path, ctx)
+    verdict = validate("imaging", connect, ctx)
     by_rule = {f.rule: sorted(f.ids) for f in verdict.failed}
     assert by_rule["enum"] == [i for i in range(40) if i % 7 == 0]
     assert by_rule["type_date"] == [i for i in range(40) if i % 5 == 3]
@@ -51,7 +58,6 @@ def test_gx_lists_every_failing_row_of_a_duckdb_table_and_lets_go_of_the_file(tm
     assert by_rule["unique_key"] == list(range(40))  # every row shares its key with one other
     counts = {(r["rule"], r["column_name"]): r["unexpected_count"] for r in verdict.results}
     assert counts["enum", "modality"] == 6 and counts["not_future", "exam_date"] == 20
-    # the file is free again: the pipeline database attaches it next
-    other = duckdb.connect()
-    other.execute("attach ? as staging", [str(path)])
-    other.close()
+    # GX holds nothing open on it afterwards: the run detaches it when it ends
+    host.execute("detach staging")
+    host.close()

@@ -507,11 +507,11 @@ def test_a_run_that_writes_a_key_twice_stops_before_it_commits(settings, put, mo
 
 
 def test_every_duckdb_of_a_run_holds_to_the_memory_limit(settings, put, monkeypatch):
-    """SIDELINE_MEMORY_LIMIT bounds the pipeline database, the staging file and the DuckDB
-    that Great Expectations validates with (bounded memory at league scale: 10M exposure rows
-    ran within 1.53 GiB at 1GB, benchmarks/run.py)."""
+    """SIDELINE_MEMORY_LIMIT bounds every DuckDB database a run opens: the pipeline database,
+    and in its instance the staging database and Great Expectations' connections to it
+    (tests/test_stage.py shows what GX sees). Bounded memory at league scale: 10M exposure
+    rows ran within 1.6 GiB at 1GB (benchmarks/run.py)."""
     import duckdb
-    import sqlalchemy
 
     from sideline.settings import Settings, SettingsError
 
@@ -519,26 +519,20 @@ def test_every_duckdb_of_a_run_holds_to_the_memory_limit(settings, put, monkeypa
     with pytest.raises(SettingsError, match="SIDELINE_MEMORY_LIMIT"):
         Settings.from_env({"SIDELINE_MEMORY_LIMIT": "lots"})
 
-    limits: list[str] = []
+    opened: list[tuple[str, object]] = []
     real_connect = duckdb.connect
-    real_engine = sqlalchemy.create_engine
 
     def connect(database=":memory:", *args, config=None, **kwargs):  # type: ignore[no-untyped-def]
-        if config and "memory_limit" in config:
-            limits.append(f"duckdb:{config['memory_limit']}")
+        opened.append((str(database), (config or {}).get("memory_limit")))
         return real_connect(database, *args, config=config or {}, **kwargs)
 
-    def create_engine(url, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "memory_limit=" in str(url):
-            limits.append("gx:" + str(url).rsplit("memory_limit=", 1)[1])
-        return real_engine(url, *args, **kwargs)
-
     monkeypatch.setattr(duckdb, "connect", connect)
-    monkeypatch.setattr(sqlalchemy, "create_engine", create_engine)
     put("exposures_1.csv", EXPOSURES + "eagles,E1,2026-09-01,training,60\n")
     nightly.run(dataclasses.replace(settings, memory_limit="750MB"), now=TODAY)
-    assert {"duckdb:750MB", "gx:750MB"} <= set(limits)
-    assert limits.count("duckdb:750MB") >= 2  # the pipeline database and the staging file
+    # files: the pipeline database (the analyst snapshot is attached to it); in memory, only
+    # the SQL parser and duckdb-engine's probes, which hold no rows
+    files = [(db, limit) for db, limit in opened if db != ":memory:"]
+    assert files and all(limit == "750MB" for _, limit in files), opened
 
 
 def test_a_change_of_a_global_table_builds_every_incremental_model_whole(monkeypatch):

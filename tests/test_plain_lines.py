@@ -92,14 +92,14 @@ REJECTED: dict[str, bytes] = {
 
 def stage(paths: list[Path], folder: Path, *, lines: bool) -> tuple[list[Staged], dict]:
     """Each file read and staged one way; the staged relations, without the run's ids."""
-    staging = Staging(folder / f"staging_{lines}.duckdb")
+    staging = Staging(duckdb.connect())
     staged = []
     for path in paths:
         s = read_file(path, lines=lines)
         staged.append(s)
         staging.append(s, TZ)
     staging.finish(TZ)
-    con = duckdb.connect(str(staging.path), read_only=True)
+    con = staging.cursor()
     try:
         relations = {
             name: con.execute(

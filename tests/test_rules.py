@@ -146,22 +146,21 @@ def check(
     """Stage and validate files as a run does; the failures, and the rows (by row number) that
     would load."""
     settings = Settings(home=folder, timezone="UTC")
-    staging = Staging(folder / "staging.duckdb")
+    staging = Staging(con)
     try:
         for s in staged:
             staging.append(s, settings.tz)
         staging.finish(settings.tz)
-        result = validate_files(staged, staging, settings, con, now)
-        with staging.attached(con):
-            loading = [
-                row
-                for name in TABLES
-                for (row,) in con.execute(
-                    f"select __row from staging.{name} where __id not in "  # noqa: S608
-                    "(select __id from staging.failed where table_name = ?)",
-                    [name],
-                ).fetchall()
-            ]
+        result = validate_files(staged, staging, con, now)
+        loading = [
+            row
+            for name in TABLES
+            for (row,) in con.execute(
+                f"select __row from staging.{name} where __id not in "  # noqa: S608
+                "(select __id from staging.failed where table_name = ?)",
+                [name],
+            ).fetchall()
+        ]
     finally:
         staging.remove()
     return result, sorted(loading)

@@ -1,5 +1,5 @@
 """Rows stream through the staging database: a file's text is released once staged, rows are
-written in bounded chunks, the staging file goes with the run, and stored row hashes are
+written in bounded chunks, the staging database goes with the run, and stored row hashes are
 recomputed once when their formula changes."""
 
 from __future__ import annotations
@@ -45,7 +45,58 @@ def test_texts_are_parsed_in_bounded_batches_and_every_row_loads_once(
         "activity": 1,
     }
     assert rows(settings.database, "select count(*) from exposures_history") == [(100,)]
-    assert not settings.staging.exists(), "the staging file goes with its run"
+    assert not settings.staging.exists(), "a night stages in memory, and nothing is left"
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_the_staging_database_goes_with_its_run_and_is_bounded_by_the_memory_limit(
+    settings, put, monkeypatch, in_memory
+):
+    """The staged rows live in the pipeline database's instance (under SIDELINE_MEMORY_LIMIT),
+    in memory for a night's files and in a file beside the database for a large inbox, seen
+    there by Great Expectations, and are gone when the run ends."""
+    import dataclasses
+
+    from sideline.expectations import run as gx_run
+    from sideline.flows import nightly
+
+    seen: list[tuple[str, int, bool]] = []
+    real = gx_run._run_suite
+
+    def running(table, staging, ctx):  # type: ignore[no-untyped-def]
+        cursor = staging()
+        limit = cursor.execute("select current_setting('memory_limit')").fetchone()
+        count = cursor.execute(f"select count(*) from {table}").fetchone()  # noqa: S608
+        seen.append(
+            (
+                str(limit[0] if limit else None),
+                int(count[0] if count else -1),
+                settings.staging.exists(),
+            )
+        )
+        cursor.close()
+        return real(table, staging, ctx)
+
+    monkeypatch.setattr(gx_run, "_run_suite", running)
+    monkeypatch.setattr(stage.Staging, "in_memory", staticmethod(lambda *_: in_memory))
+    put("exposures_1.csv", exposures(1, 4))
+    summary = nightly.run(dataclasses.replace(settings, memory_limit="750MB"))
+    assert summary.rows_loaded == 4
+    assert seen == [("715.2 MiB", 4, not in_memory)], seen  # DuckDB shows 750MB in MiB
+    assert not settings.staging.exists()
+    con = connect(settings.database)
+    try:
+        found = con.execute("select database_name from duckdb_databases()").fetchall()
+    finally:
+        con.close()
+    assert ("staging",) not in found
+
+
+def test_a_night_stages_in_memory_and_a_large_inbox_in_a_file():
+    assert stage.Staging.in_memory(52_000_000, "1GB")  # 1.2M exposure rows
+    assert not stage.Staging.in_memory(455_000_000, "1GB")  # 10M
+    assert stage.Staging.in_memory(455_000_000, "4GiB")
+    assert stage.Staging.in_memory(10**12, None)
 
 
 def test_a_staging_file_left_by_a_killed_run_is_removed(settings, put, run_once):
@@ -77,8 +128,8 @@ def test_stored_hashes_are_recomputed_once_so_a_resent_file_adds_no_version(
     assert rows(settings.database, "select max(version) from exposures_history") == [(1,)]
 
 
-def test_pending_rows_must_be_written_before_the_file_is_read(tmp_path):
-    staging = stage.Staging(tmp_path / "staging.duckdb")
+def test_pending_rows_must_be_written_before_they_are_read(tmp_path):
+    staging = stage.Staging(duckdb.connect())
     from sideline.flows.read import read_file
 
     path = tmp_path / "exposures_1.csv"
@@ -91,7 +142,5 @@ def test_pending_rows_must_be_written_before_the_file_is_read(tmp_path):
     with pytest.raises(RuntimeError, match="pending"):
         staging.close()
     staging.finish(ZoneInfo("UTC"))
-    assert duckdb.connect(str(staging.path)).execute(
-        "select count(*) from exposures"
-    ).fetchone() == (3,)
+    assert staging.cursor().execute("select count(*) from exposures").fetchone() == (3,)
     staging.remove()

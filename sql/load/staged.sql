@@ -1,8 +1,8 @@
--- The valid staged rows of one table (the staging file attached as `staging`), shaped as its
--- history table expects them: the view sql/load/upsert.sql reads as `staged`. Record key and
--- row hash are computed here (their expressions and the contract column list are filled in
--- from sideline/staging.py by flows/load.py), and the run's values come from two temporary
--- tables.
+-- The valid staged rows of one table (in the run's staging database, attached as `staging`),
+-- shaped as its history table expects them: the view sql/load/upsert.sql reads as `staged`.
+-- Record key and row hash are computed here (their expressions and the contract column list
+-- are filled in from sideline/staging.py by flows/load.py), and the run's values come from two
+-- temporary tables.
 create or replace temp view staged as
 select
     {{record_key}} as record_key,

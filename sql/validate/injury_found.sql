@@ -1,6 +1,6 @@
 -- The reference rule as a join: for each staged imaging row, whether the injury it follows up
 -- exists, stored or staged valid by this run. An exam that names no injury passes; the rule is
--- about the ones that name a missing one. Run with the staging file attached as `staging`,
+-- about the ones that name a missing one. Run with the staging database attached as `staging`,
 -- after the injuries' failures are recorded in `staging.failed`.
 update staging.imaging as exams
 set injury_found = exams.injury_record_id is null
