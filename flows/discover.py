@@ -46,7 +46,9 @@ def discover(inbox: Path, con: duckdb.DuckDBPyConnection) -> list[InboxFile]:
     if not inbox.is_dir():
         return found
     now: dict[str, tuple[int, int, int, int, str]] = {}
-    for path in sorted(p for p in inbox.iterdir() if not p.name.startswith(".")):
+    # by name as text: comparing Path objects was a third of listing 3,925 files
+    names = sorted(n for n in os.listdir(inbox) if not n.startswith("."))
+    for path in (inbox / n for n in names):
         entry, inode = _entry(path, before.get(path.name))
         if inode is not None and entry is not None:
             now[path.name] = (*inode, entry.sha256)
@@ -57,7 +59,7 @@ def discover(inbox: Path, con: duckdb.DuckDBPyConnection) -> list[InboxFile]:
         found.append(entry)
         seen.setdefault(entry.sha256, path.name)
     if now != before:
-        _remember(con, now)
+        _remember(con, now, before)
     return found
 
 
@@ -65,16 +67,23 @@ Inode = tuple[int, int, int, int]  # size, modification and change times (ns), i
 
 
 def _remember(
-    con: duckdb.DuckDBPyConnection, now: dict[str, tuple[int, int, int, int, str]]
+    con: duckdb.DuckDBPyConnection,
+    now: dict[str, tuple[int, int, int, int, str]],
+    before: dict[str, tuple[object, ...]],
 ) -> None:
+    """Make the memo of the listing (`inbox_seen`) what this listing saw, writing only the
+    entries that are new, changed or gone: a night adds a file or two to an inbox of
+    thousands, and writing the memo whole took 60 ms at 3,925 files."""
+    changed = [(name, *values) for name, values in now.items() if before.get(name) != values]
+    gone = [name for name in before if name not in now or before[name] != now[name]]
     frame = pd.DataFrame(
-        [(name, *values) for name, values in now.items()],
-        columns=["name", "size_bytes", "mtime_ns", "ctime_ns", "inode", "sha256"],
+        changed, columns=["name", "size_bytes", "mtime_ns", "ctime_ns", "inode", "sha256"]
     )
     con.register("seen_now", frame)
     try:
         with one_transaction(con):
-            con.execute(sql("discover/seen_replace"))
+            con.execute(sql("discover/seen_forget"), {"gone": gone})
+            con.execute(sql("discover/seen_add"))
     finally:
         con.unregister("seen_now")
 

@@ -472,6 +472,19 @@ def test_discovery_hashes_a_file_once_and_again_when_it_is_rewritten(settings, p
         reads.clear()
         discover_module.discover(settings.inbox, con)
         assert reads == []  # remembered again, under its new inode state
+        # the memo is written by difference: a file added and one removed leave it what a
+        # whole listing would record, and nothing is read again
+        put("injuries_2.csv", HEADER + injury("R2", "eagles", "second"))
+        put("injuries_3.csv", HEADER + injury("R3", "eagles", "third"))
+        discover_module.discover(settings.inbox, con)
+        (settings.inbox / "injuries_2.csv").unlink()
+        reads.clear()
+        discover_module.discover(settings.inbox, con)
+        assert reads == []
+        memo = con.execute("select name, size_bytes, inode from inbox_seen order by 1").fetchall()
+        assert memo == [
+            (p.name, p.stat().st_size, p.stat().st_ino) for p in sorted(settings.inbox.iterdir())
+        ]
     finally:
         con.close()
 
