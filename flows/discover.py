@@ -37,6 +37,11 @@ class InboxFile:
     duplicate_of: str | None = None  # an earlier file of the same run with the same content
     problem: Failure | None = None  # why the entry cannot be read at all
 
+    @property
+    def to_read(self) -> bool:
+        """Whether the run reads and stages it: readable, and not a copy of an earlier one."""
+        return self.problem is None and self.duplicate_of is None
+
 
 def discover(inbox: Path, con: duckdb.DuckDBPyConnection) -> list[InboxFile]:
     known = {row[0] for row in con.execute(sql("discover/known_files")).fetchall()}

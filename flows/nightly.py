@@ -97,7 +97,7 @@ def run(
         files = as_step(discover)(settings.inbox, con)
         progress(f"discover: {len(files)} new file(s)")
         step = "read"
-        new_bytes = sum(f.size_bytes for f in files if f.problem is None and f.duplicate_of is None)
+        new_bytes = sum(f.size_bytes for f in files if f.to_read)
         in_memory = Staging.in_memory(new_bytes, settings.memory_limit)
         staging = Staging(con, None if in_memory else settings.staging)
         staged = as_step(pipeline.read_files)(files, staging, settings.tz, progress)

@@ -101,7 +101,7 @@ def read_files(
     DuckDB stages the one before (DuckDB lets go of the GIL while it works), so decoding in
     Python and staging in SQL overlap; memory holds READ_AHEAD read files, or more while they
     come to fewer than READ_AHEAD_BYTES."""
-    to_read = iter([i for i, f in enumerate(files) if f.problem is None and f.duplicate_of is None])
+    to_read = iter([i for i, f in enumerate(files) if f.to_read])
     reading: dict[int, Future[Staged]] = {}
     held = 0  # bytes of the files in `reading`: a count kept, not summed on each file
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sideline-read")

@@ -59,7 +59,6 @@ from .read import Staged, field_count_failure
 # text frames written at a time, and distinct texts parsed in Python at a time
 CHUNK_ROWS = 50_000
 LINES_AT_ONCE = 250_000  # plain files' lines held and split together (one statement a batch)
-ALIAS = "staging"  # the name the staging database has, attached to the pipeline database
 SPLIT_TEXT = "split_text"  # a batch of plain files' text rows, parsed straight from there
 DAY_FIRST, DECIMAL_COMMA = "__day_first", "__decimal_comma"  # a text row's file format
 # what Python's str.strip removes from ASCII text (plain files are ASCII; see read.plain_lines)
