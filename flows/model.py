@@ -111,10 +111,10 @@ class Builder:
     last whole build still holds, by refreshing the teams in `touched_teams` (which the caller
     creates for run `run_id`).
 
-    A refresh reads each per-team source through a temporary view of that name over a copy of
-    the touched teams' rows of the source (`touched__<source>`). A copy is made once a run: of
-    a `<table>_latest` view when a model first reads it, and of a refreshed model from the rows
-    its refresh wrote, so no model's rows are selected again from its table."""
+    A refresh reads each per-team source through a temporary view of that name over the touched
+    teams' rows of the source (`touched__<source>`): for a `<table>_latest` view, a view of
+    their newest versions in the history; for a refreshed model, a copy of the rows its refresh
+    wrote, so no model's rows are selected again from its table."""
 
     def __init__(
         self,
@@ -204,9 +204,10 @@ class Builder:
             insert_rows(self.con, sql("model/changes_set"), [[r] for r in sorted(self.written)])
 
     def drop_copies(self) -> None:
-        """Drop the copies of the touched teams' rows: after the last model is built."""
+        """Drop the touched teams' rows (views and copies): after the last model is built."""
         for source in sorted(self.copies):
-            self.con.execute(sql_for("model/touched_drop", relation=TOUCHED_COPY + source))
+            drop = "model/touched_view_drop" if source.endswith("_latest") else "model/touched_drop"
+            self.con.execute(sql_for(drop, relation=TOUCHED_COPY + source))
         self.copies.clear()
 
 
