@@ -183,6 +183,7 @@ def _fill(
     `unchanged` (no row of it changed since). A copy of a global table is left as it is: the
     snapshot is built whole when one changes (`build_key`)."""
     con.execute(sql("publish/changed_teams"))
+    con.execute(sql("publish/shareable_once"))
     if changed:
         insert_rows(con, sql("publish/changed_team"), [[team] for team in changed])
     held: dict[str, list[str]] = {}
@@ -199,8 +200,9 @@ def _fill(
             continue
         elif changed:
             _replace(con, statement, values, held, touched_only=True)
-    # inside the snapshot's transaction: on an error, the rollback takes it with it
+    # inside the snapshot's transaction: on an error, the rollback takes them with it
     con.execute(sql("model/touched_teams_drop"))
+    con.execute(sql("publish/shareable_once_drop"))
 
 
 def _replace(

@@ -1,0 +1,1 @@
+drop table if exists temp.main.quarantine_shareable
